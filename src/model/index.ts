@@ -1,0 +1,7 @@
+export * from './errors.ts';
+export * from './obis.ts';
+export * from './reading-type.ts';
+export * from './quality.ts';
+export * from './time.ts';
+export * from './meter.ts';
+export * from './reading.ts';
