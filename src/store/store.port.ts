@@ -124,6 +124,11 @@ export interface IngestUnit {
 export interface IngestOutcome {
   readonly receipts: readonly ReceiptEntry[];
   readonly result: WriteResult;
+  /**
+   * The counts of each unit, in the order given (`result` is their sum). The ingest pipeline
+   * commits many messages per call and answers each submitter with its own message's counts.
+   */
+  readonly units: readonly WriteResult[];
 }
 
 export interface SeriesVersion {

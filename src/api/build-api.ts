@@ -1,0 +1,68 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Services } from '../services/index.ts';
+import { requireApiKey } from './auth.ts';
+import { openapiOptions } from './openapi.ts';
+import { problem, PROBLEM_CONTENT_TYPE, toProblem } from './problem.ts';
+import { fleetRoutes } from './routes/fleet.routes.ts';
+import { healthRoutes } from './routes/health.routes.ts';
+import { ingestRoutes } from './routes/ingest.routes.ts';
+import { keysRoutes } from './routes/keys.routes.ts';
+import { metersRoutes } from './routes/meters.routes.ts';
+import { readingsRoutes } from './routes/readings.routes.ts';
+import { recordsRoutes } from './routes/records.routes.ts';
+import { topologyRoutes } from './routes/topology.routes.ts';
+import { SHARED_SCHEMAS } from './schemas/index.ts';
+import { DEFAULT_WEB_ROOT, webStatic } from './web-static.ts';
+
+export interface ApiOptions {
+  readonly services: Services;
+  /** true: JSON logs to stdout; or a stream (tests read it to prove keys never reach a log). */
+  readonly logger?: boolean | { readonly stream: NodeJS.WritableStream; readonly level?: string };
+  /** Directory of the web page; src/web/public by default. */
+  readonly webRoot?: string;
+}
+
+export const API_PREFIX = '/api/v1';
+
+// The authorization header is the API key; pino's redaction keeps it out of every log line.
+const REDACT = ['req.headers.authorization', 'headers.authorization', 'request.headers.authorization'];
+
+function loggerOptions(logger: ApiOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger) return false;
+  const base = { level: 'info', redact: { paths: REDACT, censor: '[redacted]' } };
+  return logger === true ? base : { ...base, level: logger.level ?? 'info', stream: logger.stream };
+}
+
+/** The HTTP face: REST under /api/v1, OpenAPI, docs UI and the web page. The caller listens. */
+export function buildApi({ services, logger, webRoot = DEFAULT_WEB_ROOT }: ApiOptions): FastifyInstance {
+  const app = Fastify({
+    logger: loggerOptions(logger),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false, allowUnionTypes: true } },
+  });
+  for (const s of SHARED_SCHEMAS) app.addSchema(s);
+
+  app.setErrorHandler((err, req, reply) => {
+    const p = toProblem(err, req.url.split('?')[0]!);
+    if (p.status >= 500) req.log.error({ err }, 'request failed');
+    else req.log.info({ code: p.code }, p.detail);
+    if (p.status === 401) reply.header('www-authenticate', 'Bearer realm="meterstack"');
+    if (p.status === 503) reply.header('retry-after', '1');
+    return reply.code(p.status).type(PROBLEM_CONTENT_TYPE).send(p);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problem('API_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`, req.url.split('?')[0]!)));
+
+  app.register(swagger, openapiOptions(API_PREFIX));
+  app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: false } });
+  app.register(healthRoutes, { prefix: API_PREFIX });
+  app.register(async (api) => {
+    requireApiKey(api, services.auth);
+    for (const routes of [metersRoutes, readingsRoutes, topologyRoutes, fleetRoutes, ingestRoutes, recordsRoutes, keysRoutes]) {
+      api.register(routes, { services });
+    }
+  }, { prefix: API_PREFIX });
+  app.register(webStatic, { root: webRoot });
+  return app;
+}

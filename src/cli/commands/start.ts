@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../app/config.ts';
+import { startAll } from '../../app/start.ts';
+import { reportError } from '../output.ts';
+
+export function registerStart(program: Command): void {
+  program.command('start')
+    .description('run the whole platform in one process on embedded defaults (SQLite, in-process bus, simulated fleet)')
+    .option('--port <n>', 'HTTP port for API and web (env PORT, default 8080)')
+    .option('--host <host>', 'interface to listen on (env HOST, default localhost)')
+    .option('--data <dir>', 'data directory (env METERSTACK_DATA, default ./data)')
+    .option('--meters <n>', 'simulated meters on the first start (default 1000)')
+    .option('--history <days>', 'days of simulated history on the first start (default 30)')
+    .option('--speed <x>', 'simulated seconds per real second for live data (default 1)')
+    .option('--seed <n>', 'seed of the simulated fleet (default 42)')
+    .option('--no-sim', 'no simulated fleet')
+    .action(async (opts: { port?: string; host?: string; data?: string; meters?: string; history?: string; speed?: string; seed?: string; sim: boolean }) => {
+      try {
+        const running = await startAll(loadConfig(opts));
+        let stopping = false;
+        const stop = (sig: string) => {
+          if (stopping) return;
+          stopping = true;
+          process.stdout.write(`${sig}: stopping\n`);
+          running.stop().then(() => process.exit(0), (e: unknown) => process.exit(reportError(e)));
+        };
+        process.on('SIGINT', () => stop('SIGINT'));
+        process.on('SIGTERM', () => stop('SIGTERM'));
+      } catch (e) {
+        process.exit(reportError(e));
+      }
+    });
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerAudit } from './commands/audit.ts';
+import { registerExport } from './commands/export.ts';
+import { registerImport } from './commands/import.ts';
+import { registerStart } from './commands/start.ts';
+
+const program = new Command('meterstack')
+  .description('open-source smart-metering platform: head-end, meter data management and services')
+  .version('0.1.0');
+registerStart(program);
+registerImport(program);
+registerExport(program);
+registerAudit(program);
+await program.parseAsync(process.argv);

@@ -1,0 +1,90 @@
+import type { IntervalSeries } from '../model/reading.ts';
+import type { EpochSeconds } from '../model/time.ts';
+import type { IngestUnit } from '../store/store.port.ts';
+import type { DecodedMessage, ItemRejection, RawMessage } from './ingest.port.ts';
+import { jsonText, rejectRows, seriesText, toRejections } from './rejects.ts';
+import { type CheckContext, type ItemFault, fault } from './stages/checks.ts';
+import { checkDecoded } from './stages/decoded.ts';
+import { dedupe } from './stages/dedupe.ts';
+import { receiptForBytes, receiptForContent } from './stages/integrity.ts';
+import { normalize } from './stages/normalize.ts';
+import { type SeriesStage, runStages } from './stages/stage.ts';
+
+/** One message run through every stage up to the store: what to commit and what to answer. */
+export interface Prepared {
+  readonly unit: IngestUnit;
+  readonly accepted: number;
+  readonly readings: number;
+  readonly rejected: ItemRejection[];
+}
+
+export interface PrepareEnv {
+  readonly check: CheckContext;
+  readonly stages: readonly SeriesStage[];
+}
+
+export type ParsedBody = { readonly ok: true; readonly body: unknown } | { readonly ok: false; readonly why: string };
+
+export function parseBody(msg: RawMessage): ParsedBody {
+  if (msg.body !== undefined) return { ok: true, body: msg.body };
+  try {
+    return { ok: true, body: JSON.parse(Buffer.from(msg.bytes.buffer, msg.bytes.byteOffset, msg.bytes.byteLength).toString('utf8')) };
+  } catch (err) {
+    return { ok: false, why: `the message is not JSON: ${(err as Error).message}` };
+  }
+}
+
+export function prepareRaw(msg: RawMessage, parsed: ParsedBody, receivedAt: EpochSeconds, env: PrepareEnv): Prepared {
+  const receipt = receiptForBytes(msg.bytes, msg.source, receivedAt);
+  const wholeText = (): string => (msg.body !== undefined ? jsonText(msg.body) : jsonText(Buffer.from(msg.bytes).toString('utf8')));
+  const fail = (f: ItemFault): Prepared => ({
+    unit: { receipt, series: [], rejects: rejectRows([f], wholeText, msg.source, receivedAt) },
+    accepted: 0, readings: 0, rejected: toRejections([f]),
+  });
+  if (!parsed.ok) return fail(fault(-1, 'INGEST_MALFORMED', parsed.why));
+  const n = normalize(parsed.body, env.check);
+  if (n.messageFault !== undefined) return fail(n.messageFault);
+  const d = dedupe(n.groups.list);
+  const series = runStages(env.stages, d.series, { source: msg.source, receivedAt });
+  const faults = mergeFaults(n.faults, d.faults);
+  return {
+    unit: { receipt, series, rejects: rejectRows(faults, (i) => jsonText(n.items[i]), msg.source, receivedAt) },
+    accepted: n.items.length - faults.length, readings: countReadings(series), rejected: toRejections(faults),
+  };
+}
+
+export function prepareDecoded(msg: DecodedMessage, receivedAt: EpochSeconds, env: PrepareEnv): Prepared {
+  const registers = msg.registers ?? [];
+  const events = msg.events ?? [];
+  const receipt = msg.bytes !== undefined
+    ? receiptForBytes(msg.bytes, msg.source, receivedAt)
+    : receiptForContent(msg.series, registers, events, msg.source, receivedAt);
+  const c = checkDecoded(msg.series, registers, events, env.check);
+  const d = c.overlapping.list.length > 0 ? dedupe(c.overlapping.list) : { series: [], faults: [] };
+  const merged = d.series.length > 0 ? [...c.series, ...d.series] : c.series;
+  const series = runStages(env.stages, merged, { source: msg.source, receivedAt });
+  const faults = mergeFaults(c.faults, d.faults);
+  const S = msg.series.length;
+  const itemText = (i: number): string => (i < S ? seriesText(msg.series[i]) : jsonText(i < S + registers.length ? registers[i - S] : events[i - S - registers.length]));
+  return {
+    unit: {
+      receipt, series,
+      ...(c.registers.length > 0 ? { registers: c.registers } : {}),
+      ...(c.events.length > 0 ? { events: c.events } : {}),
+      rejects: rejectRows(faults, itemText, msg.source, receivedAt),
+    },
+    accepted: S + registers.length + events.length - faults.length,
+    readings: countReadings(series) + c.registers.length,
+    rejected: toRejections(faults),
+  };
+}
+
+function mergeFaults(a: ItemFault[], b: ItemFault[]): ItemFault[] {
+  return b.length === 0 ? a : [...a, ...b].sort((x, y) => x.index - y.index);
+}
+
+function countReadings(series: readonly IntervalSeries[]): number {
+  let n = 0;
+  for (const s of series) n += s.values.length;
+  return n;
+}

@@ -1,0 +1,232 @@
+import type Database from 'better-sqlite3';
+import {
+  assertSeries, type Channel, type EpochSeconds, type IntervalSeries, type Meter, type MeterEvent, type Obis, type RegisterReading, type Topology,
+} from '../../model/index.ts';
+import type {
+  ApiKeyRecord, AuditEntry, AuditFilter, AuditInput, ChainCheck, IngestOutcome, IngestUnit, LocalTotal, LocalTotalsQuery, MeterFilter,
+  Page, PageRequest, ReceiptEntry, Reject, RejectFilter, SeriesVersion, Store, SumResult, WriteContext, WriteResult,
+} from '../store.port.ts';
+import { BlockCache } from '../common/block-cache.ts';
+import { ApiKeyTable } from './api-keys.ts';
+import { Chains } from './chains.ts';
+import { ChannelRegistry } from './channels.ts';
+import { IntervalReader } from './interval-read.ts';
+import { IntervalWriter, type Tally } from './interval-write.ts';
+import { MeterTable } from './meters.ts';
+import { migrate } from './migrate.ts';
+import { MIGRATIONS } from './migrations/index.ts';
+import { RecordTables } from './records.ts';
+
+export interface SqliteStoreConfig {
+  readonly cacheIntervals: number;
+  readonly clock: () => EpochSeconds;
+}
+
+/**
+ * The embedded Store. better-sqlite3 is synchronous, so every method does its work before its
+ * promise is returned; each write method is one IMMEDIATE transaction (all or nothing).
+ */
+export class SqliteStore implements Store {
+  readonly dialect = 'sqlite' as const;
+  private readonly cache: BlockCache;
+  private readonly channels: ChannelRegistry;
+  private readonly writer: IntervalWriter;
+  private readonly reader: IntervalReader;
+  private readonly meters: MeterTable;
+  private readonly records: RecordTables;
+  private readonly chains: Chains;
+  private readonly keys: ApiKeyTable;
+  private readonly runner: Database.Transaction<(fn: () => unknown) => unknown>;
+  private readonly dataVersion: Database.Statement<[], number>;
+  private seenVersion = -1;
+
+  constructor(private readonly db: Database.Database, private readonly config: SqliteStoreConfig) {
+    this.cache = new BlockCache(config.cacheIntervals);
+    this.channels = new ChannelRegistry(db);
+    this.writer = new IntervalWriter(db, this.channels, this.cache);
+    this.reader = new IntervalReader(db, this.channels);
+    this.meters = new MeterTable(db);
+    this.records = new RecordTables(db);
+    this.chains = new Chains(db);
+    this.keys = new ApiKeyTable(db);
+    this.runner = db.transaction((fn: () => unknown) => fn());
+    this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  }
+
+  /** Another connection's commit changes data_version: then cached blocks and channels may be stale. */
+  private sync(): void {
+    const v = this.dataVersion.get()!;
+    if (v === this.seenVersion) return;
+    this.seenVersion = v;
+    this.cache.clear();
+    this.channels.reset();
+  }
+
+  private tx<T>(fn: () => T): T {
+    try {
+      const out = this.runner.immediate(() => {
+        this.sync();
+        const result = fn();
+        this.channels.flush();
+        return result;
+      }) as T;
+      this.channels.commit();
+      return out;
+    } catch (e) {
+      this.cache.clear();
+      this.channels.rollback();
+      throw e;
+    }
+  }
+
+  async migrate(): Promise<number> {
+    return migrate(this.db, MIGRATIONS, this.config.clock());
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async upsertMeters(meters: readonly Meter[]): Promise<void> {
+    this.tx(() => this.meters.upsertAll(meters));
+  }
+
+  async getMeter(id: string): Promise<Meter | undefined> {
+    return this.meters.get(id);
+  }
+
+  async listMeters(filter: MeterFilter, page: PageRequest): Promise<Page<Meter>> {
+    return this.meters.list(filter, page);
+  }
+
+  async meterIds(filter: MeterFilter): Promise<string[]> {
+    return this.meters.ids(filter);
+  }
+
+  async upsertChannels(channels: readonly Channel[]): Promise<void> {
+    this.tx(() => this.channels.upsertAll(channels));
+  }
+
+  async listChannels(meterId: string): Promise<Channel[]> {
+    return this.channels.list(meterId);
+  }
+
+  async upsertTopology(topology: Topology): Promise<void> {
+    this.tx(() => this.meters.upsertTopology(topology));
+  }
+
+  async getTopology(): Promise<Topology> {
+    return this.meters.topology();
+  }
+
+  async writeSeries(batch: readonly IntervalSeries[], ctx: WriteContext): Promise<WriteResult> {
+    for (const s of batch) assertSeries(s);
+    const now = this.config.clock();
+    return this.tx(() => {
+      const tally: Tally = { written: 0, unchanged: 0, versioned: 0 };
+      const audits: AuditInput[] = [];
+      this.writer.write(batch, ctx, now, tally, audits);
+      this.chains.appendAudit(audits);
+      return tally;
+    });
+  }
+
+  async readSeries(meterId: string, channel: Obis, from: EpochSeconds, to: EpochSeconds): Promise<IntervalSeries> {
+    this.sync();
+    return this.reader.readSeries(meterId, channel, from, to);
+  }
+
+  async readVersions(meterId: string, channel: Obis, from: EpochSeconds, to: EpochSeconds): Promise<SeriesVersion[]> {
+    this.sync();
+    return this.reader.readVersions(meterId, channel, from, to);
+  }
+
+  async sumSeries(meterIds: readonly string[], channel: Obis, from: EpochSeconds, to: EpochSeconds): Promise<SumResult> {
+    this.sync();
+    return this.reader.sumSeries(meterIds, channel, from, to);
+  }
+
+  async localTotals(q: LocalTotalsQuery): Promise<LocalTotal[]> {
+    this.sync();
+    return this.reader.localTotals(q);
+  }
+
+  async writeRegisters(readings: readonly RegisterReading[]): Promise<number> {
+    return this.tx(() => this.records.writeRegisters(readings));
+  }
+
+  async readRegisters(meterId: string, channel: Obis, from: EpochSeconds, to: EpochSeconds): Promise<RegisterReading[]> {
+    return this.records.readRegisters(meterId, channel, from, to);
+  }
+
+  async writeEvents(events: readonly MeterEvent[]): Promise<number> {
+    return this.tx(() => this.records.writeEvents(events));
+  }
+
+  async listEvents(meterId: string | undefined, from: EpochSeconds, to: EpochSeconds, page: PageRequest): Promise<Page<MeterEvent>> {
+    return this.records.listEvents(meterId, from, to, page);
+  }
+
+  async ingest(units: readonly IngestUnit[], ctx: WriteContext): Promise<IngestOutcome> {
+    for (const u of units) for (const s of u.series) assertSeries(s);
+    const now = this.config.clock();
+    return this.tx(() => {
+      const audits: AuditInput[] = [];
+      const receipts: ReceiptEntry[] = [];
+      const perUnit: Tally[] = [];
+      for (const u of units) {
+        const receipt = this.chains.appendReceipt(u.receipt);
+        receipts.push(receipt);
+        const tally: Tally = { written: 0, unchanged: 0, versioned: 0 };
+        this.writer.write(u.series, ctx, now, tally, audits);
+        perUnit.push(tally);
+        if (u.registers) this.records.writeRegisters(u.registers);
+        if (u.events) this.records.writeEvents(u.events);
+        if (u.rejects) this.records.addRejects(u.rejects, receipt.seq);
+      }
+      this.chains.appendAudit(audits);
+      const result = perUnit.reduce((a, t) => ({ written: a.written + t.written, unchanged: a.unchanged + t.unchanged, versioned: a.versioned + t.versioned }), { written: 0, unchanged: 0, versioned: 0 });
+      return { receipts, result, units: perUnit };
+    });
+  }
+
+  async addRejects(rejects: readonly Reject[]): Promise<void> {
+    this.tx(() => this.records.addRejects(rejects));
+  }
+
+  async listRejects(filter: RejectFilter, page: PageRequest): Promise<Page<Reject>> {
+    return this.records.listRejects(filter, page);
+  }
+
+  async listReceipts(page: PageRequest): Promise<Page<ReceiptEntry>> {
+    return this.chains.listReceipts(page);
+  }
+
+  async verifyReceipts(): Promise<ChainCheck> {
+    return this.chains.verifyReceipts();
+  }
+
+  async appendAudit(entries: readonly AuditInput[]): Promise<void> {
+    this.tx(() => this.chains.appendAudit(entries));
+  }
+
+  async listAudit(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEntry>> {
+    return this.chains.listAudit(filter, page);
+  }
+
+  async verifyAudit(): Promise<ChainCheck> {
+    return this.chains.verifyAudit();
+  }
+
+  async putApiKey(key: ApiKeyRecord): Promise<void> {
+    this.tx(() => this.keys.putKey(key));
+  }
+
+  async findApiKey(hash: string): Promise<ApiKeyRecord | undefined> {
+    return this.keys.find(hash);
+  }
+
+  async countApiKeys(): Promise<number> {
+    return this.keys.total();
+  }
+}
