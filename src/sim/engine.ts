@@ -147,7 +147,8 @@ function fillVoltages(e: Engine, imp: Float64Array, exp: Float64Array, volt: Flo
         if (powered[tx * Q + i] === 0) { volt[vo + i] = 0; continue; }
         const own = ((imp[m * Q + i] - exp[m * Q + i]) * 4) / (three ? 3 : 1);
         const v = voltageAt(t.noLoadV * mv[f * Q + i], phaseW[(tx * 3 + ph) * Q + i], k, own) + noise;
-        volt[vo + i] = Math.round(v * 1000);
+        // Meters resolve voltage to 0.1 V (DSMR P1 and IDIS load profiles: scaler -1), so do we.
+        volt[vo + i] = Math.round(v * 10) * 100;
       }
     }
   }

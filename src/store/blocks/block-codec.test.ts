@@ -57,7 +57,7 @@ test('decodeBlockInto places intervals by day index and clips to the target', ()
   const quality = new Uint8Array(3).fill(QUALITY.N);
   const reason = new Uint8Array(3);
   const h = decodeBlockInto(bytes, values, quality, reason, -3);
-  assert.deepEqual(h, { intervalS: 3600, first: 2, count: 4, reasons: true });
+  assert.deepEqual(h, { intervalS: 3600, first: 2, count: 4, step: 1, reasons: true });
   assert.deepEqual([...values], [2, 3, 4]);
   assert.deepEqual([...quality], [2, 2, 0]);
   assert.deepEqual([...reason], [9, 9, 0]);
@@ -122,4 +122,21 @@ test('fuzz: mutated valid blocks decode or fail with BLOCK_CORRUPT', () => {
     for (const [at, byte] of edits) bytes[at % bytes.length] = byte;
     decodesCleanly(bytes);
   }), { numRuns: 500 });
+});
+
+test('values with a common step (voltage at 0.1 V in mV) are stored divided by it', () => {
+  const values = Float64Array.from({ length: 96 }, (_, i) => 230_000 + 100 * Math.round(10 * Math.sin(i / 7)));
+  const q = new Uint8Array(96);
+  const bytes = encodeBlock({ intervalS: 900, first: 0, values, quality: q });
+  assert.equal(bytes[0], 2, 'format 2 carries the step');
+  assert.ok(bytes.length / 96 < 1.2, `${bytes.length / 96} bytes a reading`);
+  assert.deepEqual([...decodeBlock(bytes).values], [...values]);
+});
+
+test('property: blocks of multiples of any step round-trip', () => {
+  fc.assert(fc.property(fc.integer({ min: 2, max: 10_000 }), fc.array(fc.integer({ min: -1e6, max: 1e6 }), { minLength: 1, maxLength: 96 }), (step, ks) => {
+    const values = Float64Array.from(ks, (k) => k * step);
+    const quality = new Uint8Array(values.length);
+    assert.deepEqual([...decodeBlock(encodeBlock({ intervalS: 900, first: 0, values, quality })).values], [...values]);
+  }));
 });

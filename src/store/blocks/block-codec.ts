@@ -4,9 +4,13 @@ import { ByteReader, blockCorrupt, writeUvarint, writeZigzag } from './varint.ts
 /**
  * One UTC day of one channel as bytes. Layout (all integers LEB128 varints unless noted):
  *
- *   format (byte, 1) · intervalS · first · count · runCount
+ *   format (byte, 1 or 2) · intervalS · first · count · [step, format 2 only] · runCount
  *   runCount × [ quality (byte) · reason (byte) · length ]      quality as a run-length list
  *   one zig-zag delta per non-missing interval, from the previous non-missing value (start 0)
+ *
+ * Format 2 divides every value by `step`, their greatest common divisor: meters resolve many
+ * quantities coarser than the stored unit (voltage to 0.1 V = 100 mV), and without it every
+ * delta of such a channel would cost a byte more.
  *
  * `first` is the index within the day of the first interval held, so a partial day costs only
  * what it holds. Missing intervals (QUALITY.N) carry no value bytes: they decode as value 0.
@@ -15,6 +19,7 @@ import { ByteReader, blockCorrupt, writeUvarint, writeZigzag } from './varint.ts
  */
 
 export const BLOCK_FORMAT = 1;
+export const BLOCK_FORMAT_STEP = 2;
 
 export interface DayBlock {
   readonly intervalS: number;
@@ -30,9 +35,12 @@ export interface BlockHeader {
   readonly intervalS: number;
   readonly first: number;
   readonly count: number;
+  /** Common divisor of the values (1 unless format 2). */
+  readonly step: number;
 }
 
 const N = QUALITY.N;
+const MAX_STEP = 2 ** 28;
 const MAX_PER_DAY = DAY_S / 60;
 /** header ≤ 16 bytes; a run ≤ 2 bytes + 2-byte length; a value ≤ 8 bytes. */
 const scratch = new Uint8Array(16 + MAX_PER_DAY * 12);
@@ -56,13 +64,15 @@ export function encodeBlockShared(b: DayBlock): Uint8Array {
   if (!Number.isInteger(first) || first < 0 || first + count > DAY_S / intervalS) invalid(`intervals ${first}+${count} exceed the day`);
   if (quality.length !== count || (reason !== undefined && reason.length !== count)) invalid('array lengths differ');
   const buf = scratch;
+  const step = commonStep(values, quality);
   let pos = 0;
-  buf[pos++] = BLOCK_FORMAT;
+  buf[pos++] = step > 1 ? BLOCK_FORMAT_STEP : BLOCK_FORMAT;
   pos = writeUvarint(buf, pos, intervalS);
   pos = writeUvarint(buf, pos, first);
   pos = writeUvarint(buf, pos, count);
+  if (step > 1) pos = writeUvarint(buf, pos, step);
   pos = writeRuns(buf, pos, quality, reason);
-  pos = writeValues(buf, pos, values, quality);
+  pos = writeValues(buf, pos, values, quality, step);
   return buf.subarray(0, pos);
 }
 
@@ -88,12 +98,29 @@ function writeRuns(buf: Uint8Array, pos: number, quality: Uint8Array, reason: Ui
   return pos;
 }
 
-function writeValues(buf: Uint8Array, pos: number, values: Float64Array, quality: Uint8Array): number {
+/** Greatest common divisor of the non-missing values (1 as soon as it is 1; 1 for all-zero days). */
+function commonStep(values: Float64Array, quality: Uint8Array): number {
+  let g = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (quality[i] === N) continue;
+    let a = Math.abs(values[i]!);
+    if (!Number.isInteger(a)) return 1;
+    let b = g;
+    while (b !== 0) { const t = a % b; a = b; b = t; }
+    g = a;
+    if (g === 1) return 1;
+  }
+  // The step is a header varint (< 2^28); a larger divisor only arises for near-empty days.
+  return g > 1 && g < MAX_STEP ? g : 1;
+}
+
+function writeValues(buf: Uint8Array, pos: number, values: Float64Array, quality: Uint8Array, step: number): number {
   let prev = 0;
   for (let i = 0; i < values.length; i++) {
     if (quality[i] === N) continue;
-    const v = values[i]!;
-    if (!(v <= MAX_VALUE && v >= -MAX_VALUE)) invalid(`value ${v} at ${i} is outside ±2^50`);
+    const raw = values[i]!;
+    if (!(raw <= MAX_VALUE && raw >= -MAX_VALUE)) invalid(`value ${raw} at ${i} is outside ±2^50`);
+    const v = step === 1 ? raw : raw / step;
     const d = v - prev;
     if ((d | 0) !== d && !Number.isInteger(d)) invalid(`value ${v} at ${i} is not an integer`);
     pos = writeZigzag(buf, pos, d);
@@ -108,7 +135,7 @@ export function readBlockHeader(bytes: Uint8Array): BlockHeader {
 
 function readHeader(r: ByteReader, expectIntervalS?: number): BlockHeader {
   const format = r.byte();
-  if (format !== BLOCK_FORMAT) blockCorrupt(`unknown format ${format}`, 0);
+  if (format !== BLOCK_FORMAT && format !== BLOCK_FORMAT_STEP) blockCorrupt(`unknown format ${format}`, 0);
   const at = r.pos;
   const intervalS = r.uvarint();
   if (!isValidIntervalLength(intervalS)) blockCorrupt(`interval length ${intervalS}`, at);
@@ -116,7 +143,13 @@ function readHeader(r: ByteReader, expectIntervalS?: number): BlockHeader {
   const first = r.uvarint();
   const count = r.uvarint();
   if (first + count > DAY_S / intervalS) blockCorrupt(`intervals ${first}+${count} exceed the day`, at);
-  return { intervalS, first, count };
+  let step = 1;
+  if (format === BLOCK_FORMAT_STEP) {
+    const stepAt = r.pos;
+    step = r.uvarint();
+    if (step < 2) blockCorrupt(`value step ${step}`, stepAt);
+  }
+  return { intervalS, first, count, step };
 }
 
 /** Runs parsed before the values they describe; reused so that decoding allocates nothing. */
@@ -158,12 +191,12 @@ export function decodeBlockInto(
     if (rc !== 0) reasons = true;
   }
   if (total !== h.count) blockCorrupt(`runs cover ${total} of ${h.count} intervals`, r.pos);
-  readValues(r, runs, values, quality, reason, base + h.first);
+  readValues(r, runs, values, quality, reason, base + h.first, h.step);
   if (!r.done) blockCorrupt('trailing bytes', r.pos);
   return { ...h, reasons };
 }
 
-function readValues(r: ByteReader, runs: number, values: Float64Array, quality: Uint8Array, reason: Uint8Array, start: number): void {
+function readValues(r: ByteReader, runs: number, values: Float64Array, quality: Uint8Array, reason: Uint8Array, start: number, step: number): void {
   const n = values.length;
   let p = start;
   let prev = 0;
@@ -175,9 +208,9 @@ function readValues(r: ByteReader, runs: number, values: Float64Array, quality: 
       let v = 0;
       if (q !== N) {
         const at = r.pos;
-        v = prev + r.zigzag();
+        prev += r.zigzag();
+        v = prev * step;
         if (v > MAX_VALUE || v < -MAX_VALUE) blockCorrupt(`value ${v} outside ±2^50`, at);
-        prev = v;
       }
       if (p >= 0 && p < n) {
         values[p] = v;

@@ -29,7 +29,7 @@ test('a stored day keeps only the span that holds something', () => {
   day.values[42] = 4;
   day.quality[42] = 0;
   const bytes = encodeDay(day, 900).slice();
-  assert.deepEqual(readBlockHeader(bytes), { intervalS: 900, first: 40, count: 3 });
+  assert.deepEqual(readBlockHeader(bytes), { intervalS: 900, first: 40, count: 3, step: 1 });
   const back = decodeDay(bytes, 900);
   assert.deepEqual([back.values, back.quality, back.reason], [day.values, day.quality, day.reason]);
 });
