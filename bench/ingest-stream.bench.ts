@@ -8,7 +8,7 @@ import { RowStore, tempDir } from './fixtures.ts';
 
 const METERS = Number(process.env.BENCH_METERS ?? 10_000);
 const INTERVALS = Number(process.env.BENCH_INTERVALS ?? 8);
-const IN_FLIGHT = 8192;
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 8192);
 const START = Date.UTC(2026, 5, 1) / 1000;
 
 /** One reading per message, as live meters send them: JSON bytes → parse → hash → validate → store. */

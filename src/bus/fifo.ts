@@ -22,6 +22,11 @@ export class Fifo<T> {
     return item;
   }
 
+  /** Oldest first, without removing. */
+  *[Symbol.iterator](): Iterator<T> {
+    for (let i = this.head; i < this.items.length; i++) yield this.items[i] as T;
+  }
+
   /** Remove and return everything, oldest first. */
   drain(): T[] {
     const out = this.items.slice(this.head) as T[];

@@ -17,7 +17,9 @@ interface Waiter<T> {
   readonly data: T;
   readonly resolve: () => void;
   readonly reject: (err: unknown) => void;
-  timer?: ReturnType<typeof setTimeout>;
+  /** Date.now() after which the publish gives up; Infinity without a timeout. */
+  readonly deadline: number;
+  readonly timeoutMs: number;
   done: boolean;
 }
 
@@ -49,6 +51,10 @@ export function createMemoryBus<T>(opts: MemoryBusOptions): Bus<T> {
   let resolveDrained: (() => void) | undefined;
   const drained = new Promise<void>((r) => { resolveDrained = r; });
   const counts = { delivered: 0, redelivered: 0, deadLettered: 0 };
+  // One timer for all waiting publishers, armed at the earliest deadline: a timer per waiting
+  // publish costs more than the publish itself when producers run ahead of the consumer.
+  let sweepTimer: ReturnType<typeof setTimeout> | undefined;
+  let sweepAt = Infinity;
 
   const notify = (): void => {
     const w = wake;
@@ -68,10 +74,42 @@ export function createMemoryBus<T>(opts: MemoryBusOptions): Bus<T> {
       if (w.done) continue;
       w.done = true;
       waiting--;
-      if (w.timer !== undefined) clearTimeout(w.timer);
       enqueue(w.data);
       w.resolve();
     }
+    if (waiting === 0 && sweepTimer !== undefined) {
+      // Nobody waits: a pending sweep would only hold the process open until its deadline.
+      clearTimeout(sweepTimer);
+      sweepTimer = undefined;
+      sweepAt = Infinity;
+    }
+  };
+
+  const armSweep = (at: number): void => {
+    if (at >= sweepAt) return;
+    if (sweepTimer !== undefined) clearTimeout(sweepTimer);
+    sweepAt = at;
+    sweepTimer = setTimeout(sweep, Math.max(0, at - Date.now()));
+  };
+
+  const sweep = (): void => {
+    sweepTimer = undefined;
+    sweepAt = Infinity;
+    const now = Date.now();
+    let next = Infinity;
+    // Rebuilt without the answered ones, so publishers retrying against a stalled bus cannot grow it.
+    for (const w of waiters.drain()) {
+      if (w.done) continue;
+      if (w.deadline <= now) {
+        w.done = true;
+        waiting--;
+        w.reject(new MeterstackError('BUS_FULL', `the bus stayed full (${capacity} messages) for ${w.timeoutMs} ms`));
+        continue;
+      }
+      waiters.push(w);
+      if (w.deadline < next) next = w.deadline;
+    }
+    if (next < Infinity) armSweep(next);
   };
 
   const removeHead = (n: number): void => {
@@ -127,6 +165,9 @@ export function createMemoryBus<T>(opts: MemoryBusOptions): Bus<T> {
         await new Promise<void>((r) => { wake = r; });
         continue;
       }
+      // Let the rest of this event-loop turn (socket reads, timers) publish before taking a
+      // batch: otherwise the consumer wakes on the first message of a burst and commits it alone.
+      if (size < c.maxBatch) await new Promise<void>((r) => setImmediate(r));
       const batch = takeBatch(c.maxBatch);
       inFlight = batch.length;
       try {
@@ -149,18 +190,11 @@ export function createMemoryBus<T>(opts: MemoryBusOptions): Bus<T> {
         return RESOLVED;
       }
       return new Promise<void>((resolve, reject) => {
-        const w: Waiter<T> = { data, resolve, reject, done: false };
-        const timeoutMs = p?.timeoutMs;
-        if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
-          w.timer = setTimeout(() => {
-            if (w.done) return;
-            w.done = true;
-            waiting--;
-            reject(new MeterstackError('BUS_FULL', `the bus stayed full (${capacity} messages) for ${timeoutMs} ms`));
-          }, timeoutMs);
-        }
-        waiters.push(w);
+        const timeoutMs = p?.timeoutMs ?? Infinity;
+        const deadline = Number.isFinite(timeoutMs) ? Date.now() + timeoutMs : Infinity;
+        waiters.push({ data, resolve, reject, deadline, timeoutMs, done: false });
         waiting++;
+        if (deadline < Infinity) armSweep(deadline);
       });
     },
 
@@ -180,11 +214,11 @@ export function createMemoryBus<T>(opts: MemoryBusOptions): Bus<T> {
     close(): Promise<void> {
       if (!closed) {
         closed = true;
+        if (sweepTimer !== undefined) clearTimeout(sweepTimer);
         for (const w of waiters.drain()) {
           if (w.done) continue;
           w.done = true;
           waiting--;
-          if (w.timer !== undefined) clearTimeout(w.timer);
           w.reject(new MeterstackError('BUS_CLOSED', 'the bus closed before the message was accepted'));
         }
         if (consumer) notify();

@@ -31,7 +31,7 @@ export interface DecodedMessage {
 }
 
 export interface ItemRejection {
-  /** Index of the item in the batch (0-based). */
+  /** Index of the item in the batch (0-based); -1 when the message as a whole is not a batch. */
   readonly index: number;
   readonly code: string;
   readonly reason: string;

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Meter } from '../model/meter.ts';
-import { openSqliteStore } from '../store/sqlite/index.ts';
 import type { Store } from '../store/store.port.ts';
 
 /** 2026-11-26T12:00:00Z: the pipeline tests' receiving clock. */
@@ -16,10 +15,15 @@ export interface TestStore {
   close(): Promise<void>;
 }
 
-/** The real SQLite store in a temporary folder, with meters registered. */
-export async function openTestStore(meterIds: readonly string[] = ['SIM000001', 'SIM000002', 'SIM000003']): Promise<TestStore> {
+export type OpenStore = (opts: { path: string; clock: () => number }) => Store;
+
+/**
+ * A real store in a temporary folder, with meters registered. The test passes the opener
+ * (openSqliteStore): only tests may name a concrete store.
+ */
+export async function openTestStore(open: OpenStore, meterIds: readonly string[] = ['SIM000001', 'SIM000002', 'SIM000003']): Promise<TestStore> {
   const dir = mkdtempSync(join(tmpdir(), 'meterstack-ingest-'));
-  const store = openSqliteStore({ path: join(dir, 'meterstack.db'), clock: now });
+  const store = open({ path: join(dir, 'meterstack.db'), clock: now });
   await store.upsertMeters(meterIds.map(meter));
   return {
     store,

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { hasCode } from '../model/errors.ts';
 import { obis } from '../model/obis.ts';
 import { QUALITY } from '../model/quality.ts';
+import { openSqliteStore } from '../store/sqlite/index.ts';
 import { createPipeline } from './pipeline.ts';
 import { NOW, gate, json, now, openTestStore, wrapIngest } from './pipeline.fixture.ts';
 
@@ -21,7 +22,7 @@ function flag(p: Promise<unknown>): { settled: boolean } {
 const tick = (ms = 5): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 test('a submit resolves only after its transaction committed, and the data is then readable', async () => {
-  const t = await openTestStore();
+  const t = await openTestStore(openSqliteStore);
   const g = gate();
   const store = wrapIngest(t.store, async (_u, real) => { await g.promise; return real(); });
   const p = createPipeline({ store, now });
@@ -39,7 +40,7 @@ test('a submit resolves only after its transaction committed, and the data is th
 });
 
 test('a full queue makes submit wait; the queue never holds more than maxQueue', async () => {
-  const t = await openTestStore();
+  const t = await openTestStore(openSqliteStore);
   const g = gate();
   let maxQueued = 0;
   const store = wrapIngest(t.store, async (_u, real) => { await g.promise; return real(); });
@@ -61,7 +62,7 @@ test('a full queue makes submit wait; the queue never holds more than maxQueue',
 });
 
 test('a submit that waits longer than maxWaitMs fails with INGEST_BACKPRESSURE and is not stored', async () => {
-  const t = await openTestStore();
+  const t = await openTestStore(openSqliteStore);
   const g = gate();
   const store = wrapIngest(t.store, async (_u, real) => { await g.promise; return real(); });
   const p = createPipeline({ store, now, maxQueue: 1, maxBatch: 1, maxWaitMs: 20 });
@@ -80,7 +81,7 @@ test('a submit that waits longer than maxWaitMs fails with INGEST_BACKPRESSURE a
 });
 
 test('acknowledgements come in submit order with increasing receipt numbers', async () => {
-  const t = await openTestStore();
+  const t = await openTestStore(openSqliteStore);
   const p = createPipeline({ store: t.store, now, maxQueue: 16, maxBatch: 5 });
   const order: number[] = [];
   const seqs: number[] = [];
@@ -92,7 +93,7 @@ test('acknowledgements come in submit order with increasing receipt numbers', as
 });
 
 test('close finishes queued messages; later submits and submits still waiting get INGEST_CLOSED', async () => {
-  const t = await openTestStore();
+  const t = await openTestStore(openSqliteStore);
   const g = gate();
   const store = wrapIngest(t.store, async (_u, real) => { await g.promise; return real(); });
   const p = createPipeline({ store, now, maxQueue: 2, maxBatch: 1 });

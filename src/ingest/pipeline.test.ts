@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { MeterstackError, hasCode } from '../model/errors.ts';
 import { obis } from '../model/obis.ts';
 import { QUALITY } from '../model/quality.ts';
 import type { IntervalSeries } from '../model/reading.ts';
+import { openSqliteStore } from '../store/sqlite/index.ts';
 import { createPipeline } from './pipeline.ts';
 import { NOW, json, meter, now, openTestStore, wrapIngest } from './pipeline.fixture.ts';
 
@@ -14,7 +16,7 @@ const one = (end: number, value: number, over: Record<string, unknown> = {}): Re
   ({ meter: 'SIM000001', channel: '1-0:1.8.0', end, intervalS: 900, value, ...over });
 
 test('per-item rejections carry their codes, are stored as rejects, and good items of the same batch are stored', async () => {
-  const t = await openTestStore();
+  const t = await openTestStore(openSqliteStore);
   const p = createPipeline({ store: t.store, now });
   const readings = [
     one(T + 900, 10),
@@ -52,7 +54,7 @@ test('per-item rejections carry their codes, are stored as rejects, and good ite
 });
 
 test('re-submitting the same message changes nothing; a changed value becomes a new version', async () => {
-  const t = await openTestStore();
+  const t = await openTestStore(openSqliteStore);
   const p = createPipeline({ store: t.store, now });
   const bytes = json({ readings: [{ meter: 'SIM000002', channel: '1-0:1.8.0', start: T, intervalS: 900, values: [1, 2, 3, 4] }] });
   const first = await p.submit({ source: 'mqtt:dev', bytes });
@@ -70,7 +72,7 @@ test('re-submitting the same message changes nothing; a changed value becomes a 
 });
 
 test('the receipt chain grows by one per message, holds the SHA-256 of the bytes, and verifies', async () => {
-  const t = await openTestStore();
+  const t = await openTestStore(openSqliteStore);
   const p = createPipeline({ store: t.store, now });
   const messages = [0, 1, 2].map((k) => json({ readings: [one(T + 900 * (k + 1), k)] }));
   const results = await Promise.all(messages.map((bytes) => p.submit({ source: 'api', bytes })));
@@ -91,7 +93,7 @@ test('the receipt chain grows by one per message, holds the SHA-256 of the bytes
 });
 
 test('a meter registered after the pipeline started is found on the next message', async () => {
-  const t = await openTestStore();
+  const t = await openTestStore(openSqliteStore);
   const p = createPipeline({ store: t.store, now });
   const item = one(T + 900, 1, { meter: 'NEW000001' });
   const before = await p.submit({ source: 'api', bytes: json({ readings: [item] }) });
@@ -106,7 +108,7 @@ test('a meter registered after the pipeline started is found on the next message
 });
 
 test('submitDecoded stores day blocks exactly and hashes their content', async () => {
-  const t = await openTestStore();
+  const t = await openTestStore(openSqliteStore);
   const p = createPipeline({ store: t.store, now });
   const day = NOW - (NOW % 86_400) - 86_400;
   const values = Float64Array.from({ length: 96 }, (_, i) => (i * 37) % 500);
@@ -125,7 +127,7 @@ test('submitDecoded stores day blocks exactly and hashes their content', async (
 });
 
 test('a store failure rejects every submit of the group with INGEST_STORE_FAILED, and the pipeline goes on', async () => {
-  const t = await openTestStore();
+  const t = await openTestStore(openSqliteStore);
   let failing = true;
   const store = wrapIngest(t.store, (_units, real) => (failing ? Promise.reject(new Error('disk I/O error')) : real()));
   const p = createPipeline({ store, now });
@@ -145,7 +147,7 @@ test('a store failure rejects every submit of the group with INGEST_STORE_FAILED
 });
 
 test('a failure the store blames on one message fails only that message', async () => {
-  const t = await openTestStore();
+  const t = await openTestStore(openSqliteStore);
   const store = wrapIngest(t.store, (units, real) => (units.some((u) => u.series.some((s) => s.values[0] === 666))
     ? Promise.reject(new MeterstackError('STORE_CONFLICT', 'poison'))
     : real()));
@@ -161,7 +163,7 @@ test('a failure the store blames on one message fails only that message', async 
 });
 
 test('many small messages share one transaction, each answered with its own counts', async () => {
-  const t = await openTestStore();
+  const t = await openTestStore(openSqliteStore);
   let calls = 0;
   const store = wrapIngest(t.store, (_u, real) => { calls++; return real(); });
   const p = createPipeline({ store, now, maxBatch: 64 });
@@ -176,7 +178,7 @@ test('many small messages share one transaction, each answered with its own coun
 });
 
 test('the VEE hook sees each message\'s series before the store', async () => {
-  const t = await openTestStore();
+  const t = await openTestStore(openSqliteStore);
   const seen: string[] = [];
   const estimateAll = (series: readonly IntervalSeries[], ctx: { source: string }): IntervalSeries[] => {
     seen.push(ctx.source);
@@ -192,10 +194,38 @@ test('the VEE hook sees each message\'s series before the store', async () => {
 });
 
 test('malformed submissions are refused before they are queued', async () => {
-  const t = await openTestStore();
+  const t = await openTestStore(openSqliteStore);
   const p = createPipeline({ store: t.store, now });
   await assert.rejects(p.submit({ source: 'api', bytes: 'text' as unknown as Uint8Array }), (e: unknown) => hasCode(e, 'INGEST_MALFORMED'));
   await assert.rejects(p.submitDecoded({ source: 'sim', series: null as unknown as [] }), (e: unknown) => hasCode(e, 'INGEST_MALFORMED'));
+  await p.close();
+  await t.close();
+});
+
+test('the example in docs/ingest-format.md gives the answer the document describes', async () => {
+  const doc = readFileSync(new URL('../../docs/ingest-format.md', import.meta.url), 'utf8');
+  const example = /## Example\s+```json\n([\s\S]*?)```/.exec(doc)![1]!;
+  const t = await openTestStore(openSqliteStore);
+  const p = createPipeline({ store: t.store, now });
+  const r = await p.submit({ source: 'api', bytes: new TextEncoder().encode(example) });
+  assert.equal(r.accepted, 3);
+  assert.deepEqual(r.rejected.map((x) => [x.index, x.code]), [[3, 'INGEST_MISALIGNED'], [4, 'INGEST_NEGATIVE_IMPORT']]);
+  await p.close();
+  await t.close();
+});
+
+test('an interval length other than the channel\'s is an item rejection, not a failed transaction', async () => {
+  const t = await openTestStore(openSqliteStore);
+  await t.store.upsertChannels([{ meterId: 'SIM000002', obis: CH, unit: 'Wh', intervalS: 900, readingType: '' }]);
+  const p = createPipeline({ store: t.store, now });
+  const [a, b, c] = await Promise.all([
+    p.submit({ source: 'api', bytes: json({ readings: [one(T + 900, 1, { meter: 'SIM000002', intervalS: 300 })] }) }),
+    p.submit({ source: 'api', bytes: json({ readings: [one(T + 900, 2, { intervalS: 300 }), one(T + 900, 3, { meter: 'SIM000003' })] }) }),
+    p.submit({ source: 'api', bytes: json({ readings: [one(T + 900, 4)] }) }),
+  ]);
+  assert.deepEqual(a!.rejected.map((x) => x.code), ['INGEST_MISALIGNED']);
+  assert.deepEqual([b!.rejected, b!.written], [[], 2], 'a new channel takes the first length it is sent');
+  assert.deepEqual(c!.rejected.map((x) => x.code), ['INGEST_MISALIGNED']);
   await p.close();
   await t.close();
 });

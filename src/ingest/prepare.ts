@@ -1,6 +1,6 @@
 import type { IntervalSeries } from '../model/reading.ts';
 import type { EpochSeconds } from '../model/time.ts';
-import type { IngestUnit } from '../store/store.port.ts';
+import type { IngestUnit, Receipt } from '../store/store.port.ts';
 import type { DecodedMessage, ItemRejection, RawMessage } from './ingest.port.ts';
 import { jsonText, rejectRows, seriesText, toRejections } from './rejects.ts';
 import { type CheckContext, type ItemFault, fault } from './stages/checks.ts';
@@ -36,20 +36,23 @@ export function parseBody(msg: RawMessage): ParsedBody {
 
 export function prepareRaw(msg: RawMessage, parsed: ParsedBody, receivedAt: EpochSeconds, env: PrepareEnv): Prepared {
   const receipt = receiptForBytes(msg.bytes, msg.source, receivedAt);
-  const wholeText = (): string => (msg.body !== undefined ? jsonText(msg.body) : jsonText(Buffer.from(msg.bytes).toString('utf8')));
-  const fail = (f: ItemFault): Prepared => ({
-    unit: { receipt, series: [], rejects: rejectRows([f], wholeText, msg.source, receivedAt) },
-    accepted: 0, readings: 0, rejected: toRejections([f]),
-  });
-  if (!parsed.ok) return fail(fault(-1, 'INGEST_MALFORMED', parsed.why));
+  if (!parsed.ok) return rejectWhole(msg, receipt, fault(-1, 'INGEST_MALFORMED', parsed.why));
   const n = normalize(parsed.body, env.check);
-  if (n.messageFault !== undefined) return fail(n.messageFault);
+  if (n.messageFault !== undefined) return rejectWhole(msg, receipt, n.messageFault);
   const d = dedupe(n.groups.list);
-  const series = runStages(env.stages, d.series, { source: msg.source, receivedAt });
+  const series = env.stages.length === 0 ? d.series : runStages(env.stages, d.series, { source: msg.source, receivedAt });
   const faults = mergeFaults(n.faults, d.faults);
   return {
-    unit: { receipt, series, rejects: rejectRows(faults, (i) => jsonText(n.items[i]), msg.source, receivedAt) },
+    unit: { receipt, series, rejects: faults.length === 0 ? [] : rejectRows(faults, (i) => jsonText(n.items[i]), msg.source, receivedAt) },
     accepted: n.items.length - faults.length, readings: countReadings(series), rejected: toRejections(faults),
+  };
+}
+
+function rejectWhole(msg: RawMessage, receipt: Receipt, f: ItemFault): Prepared {
+  const text = msg.body !== undefined ? jsonText(msg.body) : jsonText(Buffer.from(msg.bytes).toString('utf8'));
+  return {
+    unit: { receipt, series: [], rejects: rejectRows([f], () => text, msg.source, receipt.receivedAt) },
+    accepted: 0, readings: 0, rejected: toRejections([f]),
   };
 }
 

@@ -62,3 +62,11 @@ test('registers and events are checked and indexed after the series', () => {
   assert.equal(out.registers.length, 1);
   assert.equal(out.events.length, 1);
 });
+
+test('reason codes survive the overlap path', () => {
+  const withReason = { ...s({}, [1, 2]), reason: Uint8Array.of(0, 79) };
+  const out = checkDecoded([withReason, s({ start: DAY + 900 }, [2, 5])], [], [], checkContext());
+  const d = dedupe(out.overlapping.list);
+  assert.deepEqual(d.faults, []);
+  assert.deepEqual(d.series.map((x) => [[...x.values], [...(x.reason ?? [])]]), [[[1, 2, 5], [0, 79, 0]]]);
+});

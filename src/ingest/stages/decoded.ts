@@ -53,7 +53,6 @@ function checkSeries(s: IntervalSeries, i: number, ctx: CheckContext): IntervalS
   if (!ctx.isKnownMeter(s.meterId)) return bad('INGEST_UNKNOWN_METER', `meter "${s.meterId}" is not registered`);
   if (!isValidIntervalLength(s.intervalS)) return bad('INGEST_MISALIGNED', `interval length ${s.intervalS} s must divide a day and be 60..3600 s`);
   if (!Number.isInteger(s.start) || s.start < 0 || s.start % s.intervalS !== 0) return bad('INGEST_MISALIGNED', `start ${s.start} is not on the ${s.intervalS} s grid`);
-  if (!ctx.acceptsInterval(s.meterId, info.obis, s.intervalS)) return bad('INGEST_MISALIGNED', `channel ${info.obis} holds intervals of another length than ${s.intervalS} s`);
   if (s.quality.length !== s.values.length) return bad('SERIES_INVALID', `${s.quality.length} quality codes for ${s.values.length} values`);
   const future = futureProblem(s.start + s.values.length * s.intervalS, ctx);
   if (future !== undefined) return bad('INGEST_FUTURE', future);
@@ -71,6 +70,8 @@ function checkSeries(s: IntervalSeries, i: number, ctx: CheckContext): IntervalS
   } catch (err) {
     return bad('SERIES_INVALID', (err as Error).message);
   }
+  // Last, because a yes claims the channel's interval length for the rest of the batch.
+  if (!ctx.acceptsInterval(s.meterId, info.obis, s.intervalS)) return bad('INGEST_MISALIGNED', `channel ${info.obis} holds intervals of another length than ${s.intervalS} s`);
   return out;
 }
 
@@ -89,8 +90,7 @@ function splitOverlaps(series: IntervalSeries[], index: number[]): { plain: Inte
     for (const k of list) {
       const s = series[k]!;
       const g = overlapping.get(s.meterId, s.channel, s.intervalS);
-      g.reserve(s.values.length);
-      for (let j = 0; j < s.values.length; j++) g.push(s.start + (j + 1) * s.intervalS, s.values[j]!, s.quality[j]!, index[k]!);
+      for (let j = 0; j < s.values.length; j++) g.push(s.start + (j + 1) * s.intervalS, s.values[j]!, s.quality[j]!, index[k]!, s.reason?.[j] ?? 0);
       moved.add(k);
     }
   }

@@ -19,25 +19,21 @@ export function dedupe(groups: readonly PointGroup[]): DedupeOutput {
   const faults: ItemFault[] = [];
   for (const g of groups) {
     if (g.length === 0) continue;
-    if (g.increasing) {
-      cutRuns(g, g.ends, g.values, g.quality, g.length, series);
-      continue;
-    }
-    const kept = resolve(g, faults);
-    cutRuns(g, kept.ends, kept.values, kept.quality, kept.ends.length, series);
+    cutRuns(g, g.increasing ? g : resolve(g, faults), series);
   }
   return { series, faults };
 }
 
 interface Columns {
-  readonly ends: Float64Array;
-  readonly values: Float64Array;
-  readonly quality: Uint8Array;
+  readonly ends: readonly number[];
+  readonly values: readonly number[];
+  readonly quality: readonly number[];
+  readonly reason?: readonly number[] | undefined;
 }
 
 /** Item by item in message order, so a rejected item never blocks a later one. */
 function resolve(g: PointGroup, faults: ItemFault[]): Columns {
-  const { ends, values, quality, items } = g;
+  const { ends, values, quality, items, reason } = g;
   const first = new Map<number, number>();
   const keep: number[] = [];
   for (let p = 0; p < g.length;) {
@@ -61,13 +57,10 @@ function resolve(g: PointGroup, faults: ItemFault[]): Columns {
     p = q;
   }
   keep.sort((a, b) => ends[a]! - ends[b]!);
-  const out = { ends: new Float64Array(keep.length), values: new Float64Array(keep.length), quality: new Uint8Array(keep.length) };
-  keep.forEach((i, k) => {
-    out.ends[k] = ends[i]!;
-    out.values[k] = values[i]!;
-    out.quality[k] = quality[i]!;
-  });
-  return out;
+  return {
+    ends: keep.map((i) => ends[i]!), values: keep.map((i) => values[i]!), quality: keep.map((i) => quality[i]!),
+    reason: reason && keep.map((i) => reason[i]!),
+  };
 }
 
 function findClash(g: PointGroup, from: number, to: number, first: ReadonlyMap<number, number>): number | undefined {
@@ -78,15 +71,21 @@ function findClash(g: PointGroup, from: number, to: number, first: ReadonlyMap<n
   return undefined;
 }
 
-function cutRuns(g: PointGroup, ends: Float64Array, values: Float64Array, quality: Uint8Array, n: number, out: IntervalSeries[]): void {
+function cutRuns(g: PointGroup, c: Columns, out: IntervalSeries[]): void {
+  const { ends, values, quality, reason } = c;
   const step = g.intervalS;
+  const n = ends.length;
   let s = 0;
   for (let i = 1; i <= n; i++) {
     if (i < n && ends[i] === ends[i - 1]! + step) continue;
-    out.push({
-      meterId: g.meterId, channel: g.channel, start: ends[s]! - step, intervalS: step,
-      values: values.subarray(s, i), quality: quality.subarray(s, i),
-    });
+    const v = new Float64Array(i - s);
+    const q = new Uint8Array(i - s);
+    for (let k = s; k < i; k++) {
+      v[k - s] = values[k]!;
+      q[k - s] = quality[k]!;
+    }
+    const series: IntervalSeries = { meterId: g.meterId, channel: g.channel, start: ends[s]! - step, intervalS: step, values: v, quality: q };
+    out.push(reason === undefined ? series : { ...series, reason: Uint8Array.from(reason.slice(s, i)) });
     s = i;
   }
 }

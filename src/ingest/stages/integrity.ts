@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { IntervalSeries, MeterEvent, RegisterReading } from '../../model/reading.ts';
 import type { EpochSeconds } from '../../model/time.ts';
 import type { Receipt } from '../../store/store.port.ts';
@@ -8,8 +8,14 @@ import type { Receipt } from '../../store/store.port.ts';
  * store chains in the same transaction as the data, so stored data can be traced to its bytes.
  */
 export function receiptForBytes(bytes: Uint8Array, source: string, receivedAt: EpochSeconds): Receipt {
-  return { sha256: createHash('sha256').update(bytes).digest('hex'), source, receivedAt, bytes: bytes.byteLength };
+  return { sha256: sha256Hex(bytes), source, receivedAt, bytes: bytes.byteLength };
 }
+
+// One-shot hashing (Node ≥ 20.12) skips the Hash object: a third of the per-message cost for
+// the small messages meters send.
+const sha256Hex: (b: Uint8Array) => string = typeof hash === 'function'
+  ? (b) => hash('sha256', b, 'hex')
+  : (b) => createHash('sha256').update(b).digest('hex');
 
 /**
  * For data generated in-process (the simulator's history) there are no received bytes, so the

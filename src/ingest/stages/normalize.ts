@@ -45,45 +45,47 @@ type QualityOf = (k: number) => number;
 function normalizeItem(item: unknown, index: number, ctx: CheckContext, groups: GroupSet): ItemFault | undefined {
   if (!isRecord(item)) return fault(index, 'INGEST_MALFORMED', 'an item is a JSON object');
   const { meter, channel, intervalS } = item;
-  const bad = (code: Parameters<typeof fault>[1], why: string): ItemFault => fault(index, code, why, meter, channel);
-  if (typeof meter !== 'string' || meter.length === 0) return bad('INGEST_MALFORMED', '"meter" must be a non-empty string');
-  if (typeof channel !== 'string') return bad('INGEST_MALFORMED', '"channel" must be an OBIS code such as "1-0:1.8.0"');
-  if (typeof intervalS !== 'number') return bad('INGEST_MALFORMED', '"intervalS" must be a number of seconds');
+  if (typeof meter !== 'string' || meter.length === 0) return fault(index, 'INGEST_MALFORMED', '"meter" must be a non-empty string', meter, channel);
+  if (typeof channel !== 'string') return fault(index, 'INGEST_MALFORMED', '"channel" must be an OBIS code such as "1-0:1.8.0"', meter, channel);
+  if (typeof intervalS !== 'number') return fault(index, 'INGEST_MALFORMED', '"intervalS" must be a number of seconds', meter, channel);
   const isSeries = item.values !== undefined;
   if (isSeries === (item.value !== undefined)) {
-    return bad('INGEST_MALFORMED', 'an item has either "value" (one interval, with "end") or "values" (a series, with "start")');
+    return fault(index, 'INGEST_MALFORMED', 'an item has either "value" (one interval, with "end") or "values" (a series, with "start")', meter, channel);
   }
   const values = isSeries ? item.values : [item.value];
-  if (!Array.isArray(values) || values.length === 0) return bad('INGEST_MALFORMED', '"values" must be a non-empty array');
+  if (!Array.isArray(values) || values.length === 0) return fault(index, 'INGEST_MALFORMED', '"values" must be a non-empty array', meter, channel);
   const timeField = isSeries ? 'start' : 'end';
   const t = parseTime(item[timeField]);
-  if (t === undefined) return bad('INGEST_MALFORMED', `"${timeField}" must be RFC 3339 with an offset (2026-11-26T10:15:00Z) or epoch seconds`);
+  if (t === undefined) return fault(index, 'INGEST_MALFORMED', `"${timeField}" must be RFC 3339 with an offset (2026-11-26T10:15:00Z) or epoch seconds`, meter, channel);
   const qualityOf = qualityReader(item.quality, values.length, isSeries);
-  if (typeof qualityOf === 'string') return bad('INGEST_MALFORMED', qualityOf);
+  if (typeof qualityOf === 'string') return fault(index, 'INGEST_MALFORMED', qualityOf, meter, channel);
 
   const info = channelInfo(channel);
-  if (info === undefined) return bad('OBIS_INVALID', `"${channel}" is not an OBIS code; expected A-B:C.D.E[.F] such as 1-0:1.8.0`);
-  if (!ctx.isKnownMeter(meter)) return bad('INGEST_UNKNOWN_METER', `meter "${meter}" is not registered`);
-  if (!isValidIntervalLength(intervalS)) return bad('INGEST_MISALIGNED', `interval length ${intervalS} s must divide a day and be 60..3600 s`);
-  if (t % intervalS !== 0) return bad('INGEST_MISALIGNED', `${timeField} ${t} is not on the ${intervalS} s grid (UTC)`);
-  if (!ctx.acceptsInterval(meter, info.obis, intervalS)) return bad('INGEST_MISALIGNED', `channel ${info.obis} of meter "${meter}" holds intervals of another length than ${intervalS} s`);
+  if (info === undefined) return fault(index, 'OBIS_INVALID', `"${channel}" is not an OBIS code; expected A-B:C.D.E[.F] such as 1-0:1.8.0`, meter, channel);
+  if (!ctx.isKnownMeter(meter)) return fault(index, 'INGEST_UNKNOWN_METER', `meter "${meter}" is not registered`, meter, channel);
+  if (!isValidIntervalLength(intervalS)) return fault(index, 'INGEST_MISALIGNED', `interval length ${intervalS} s must divide a day and be 60..3600 s`, meter, channel);
+  if (t % intervalS !== 0) return fault(index, 'INGEST_MISALIGNED', `${timeField} ${t} is not on the ${intervalS} s grid (UTC)`, meter, channel);
   const start = isSeries ? t : t - intervalS;
   const n = values.length;
   const future = futureProblem(start + n * intervalS, ctx);
-  if (future !== undefined) return bad('INGEST_FUTURE', future);
+  if (future !== undefined) return fault(index, 'INGEST_FUTURE', future, meter, channel);
 
   const g = groups.get(meter, info.obis, intervalS);
   const length0 = g.length;
   const increasing0 = g.increasing;
-  g.reserve(n);
   for (let k = 0; k < n; k++) {
     const v = values[k] as unknown;
     const p = valueProblem(v, info.importOnly);
     if (p !== undefined) {
       g.truncate(length0, increasing0);
-      return bad(p.code, isSeries ? `values[${k}]: ${p.why}` : p.why);
+      return fault(index, p.code, isSeries ? `values[${k}]: ${p.why}` : p.why, meter, channel);
     }
     g.push(start + (k + 1) * intervalS, v as number, qualityOf(k), index);
+  }
+  // Last, because a yes claims the channel's interval length for the rest of the batch.
+  if (!ctx.acceptsInterval(meter, info.obis, intervalS)) {
+    g.truncate(length0, increasing0);
+    return fault(index, 'INGEST_MISALIGNED', `channel ${info.obis} of meter "${meter}" holds intervals of another length than ${intervalS} s`, meter, channel);
   }
   return undefined;
 }

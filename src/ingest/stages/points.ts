@@ -3,71 +3,73 @@ import type { Obis } from '../../model/obis.ts';
 /**
  * Columnar accumulator for the intervals of one meter/channel/interval length within a message.
  * Items append here instead of becoming an object per reading; dedupe then cuts the columns into
- * IntervalSeries runs, mostly as subarrays without copying.
+ * IntervalSeries runs. Plain number arrays (unboxed doubles in V8) rather than typed arrays:
+ * most messages hold one reading, and four typed-array allocations per message cost more than
+ * the one copy into the series' typed arrays at the end.
  */
 export class PointGroup {
-  length = 0;
   /** Interval ends strictly increasing so far: then there can be no duplicate and no sort. */
   increasing = true;
-  ends: Float64Array;
-  values: Float64Array;
-  quality: Uint8Array;
+  readonly ends: number[] = [];
+  readonly values: number[] = [];
+  readonly quality: number[] = [];
   /** Index of the item (or decoded series) each point came from. */
-  items: Int32Array;
+  readonly items: number[] = [];
+  /** NEM12 reason codes, only once a point has one (decoded series can; JSON items cannot). */
+  reason: number[] | undefined;
 
-  constructor(readonly meterId: string, readonly channel: Obis, readonly intervalS: number, capacity = 8) {
-    this.ends = new Float64Array(capacity);
-    this.values = new Float64Array(capacity);
-    this.quality = new Uint8Array(capacity);
-    this.items = new Int32Array(capacity);
+  constructor(readonly meterId: string, readonly channel: Obis, readonly intervalS: number) {}
+
+  get length(): number {
+    return this.ends.length;
   }
 
-  reserve(extra: number): void {
-    const need = this.length + extra;
-    if (need <= this.ends.length) return;
-    const cap = Math.max(need, this.ends.length * 2);
-    this.ends = grow(this.ends, new Float64Array(cap));
-    this.values = grow(this.values, new Float64Array(cap));
-    this.quality = grow(this.quality, new Uint8Array(cap));
-    this.items = grow(this.items, new Int32Array(cap));
-  }
-
-  /** Caller reserved room. */
-  push(end: number, value: number, quality: number, item: number): void {
-    const i = this.length++;
-    if (i > 0 && end <= this.ends[i - 1]!) this.increasing = false;
-    this.ends[i] = end;
-    this.values[i] = value;
-    this.quality[i] = quality;
-    this.items[i] = item;
+  push(end: number, value: number, quality: number, item: number, reason = 0): void {
+    const n = this.ends.length;
+    if (n > 0 && end <= this.ends[n - 1]!) this.increasing = false;
+    this.ends.push(end);
+    this.values.push(value);
+    this.quality.push(quality);
+    this.items.push(item);
+    if (reason !== 0 && this.reason === undefined) this.reason = new Array<number>(n).fill(0);
+    this.reason?.push(reason);
   }
 
   /** Undo the points of an item that failed validation half-way. */
   truncate(length: number, increasing: boolean): void {
-    this.length = length;
+    this.ends.length = length;
+    this.values.length = length;
+    this.quality.length = length;
+    this.items.length = length;
+    if (this.reason !== undefined) this.reason.length = length;
     this.increasing = increasing;
   }
 }
 
-function grow<A extends Float64Array | Uint8Array | Int32Array>(from: A, to: A): A {
-  to.set(from);
-  return to;
-}
-
-/** Groups by meter → channel → interval length, in first-seen order. */
+/**
+ * Groups by meter, channel and interval length, in first-seen order. Consecutive items of one
+ * channel (the usual shape) hit the last group without a map lookup, and a message of a single
+ * group never builds the map at all.
+ */
 export class GroupSet {
   readonly list: PointGroup[] = [];
-  private readonly byMeter = new Map<string, Map<Obis, PointGroup[]>>();
+  private last: PointGroup | undefined;
+  private byKey: Map<string, PointGroup> | undefined;
 
   get(meterId: string, channel: Obis, intervalS: number): PointGroup {
-    let byChannel = this.byMeter.get(meterId);
-    if (byChannel === undefined) this.byMeter.set(meterId, byChannel = new Map());
-    let groups = byChannel.get(channel);
-    if (groups === undefined) byChannel.set(channel, groups = []);
-    for (const g of groups) if (g.intervalS === intervalS) return g;
-    const g = new PointGroup(meterId, channel, intervalS);
-    groups.push(g);
-    this.list.push(g);
+    const last = this.last;
+    if (last !== undefined && last.meterId === meterId && last.channel === channel && last.intervalS === intervalS) return last;
+    const key = `${meterId}\u0000${channel}\u0000${intervalS}`;
+    if (this.byKey === undefined && last !== undefined) {
+      this.byKey = new Map([[`${last.meterId}\u0000${last.channel}\u0000${last.intervalS}`, last]]);
+    }
+    let g = this.byKey?.get(key);
+    if (g === undefined) {
+      g = new PointGroup(meterId, channel, intervalS);
+      this.list.push(g);
+      this.byKey?.set(key, g);
+    }
+    this.last = g;
     return g;
   }
 }

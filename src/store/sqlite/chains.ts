@@ -43,14 +43,19 @@ export class Chains {
     this.allAudit = db.prepare<[], AuditRow>('SELECT * FROM audit ORDER BY seq');
   }
 
-  /** Inside a transaction. */
-  appendReceipt(r: Receipt): ReceiptEntry {
+  /** Inside a transaction; the tail is read once for the whole group. */
+  appendReceipts(rs: readonly Receipt[]): ReceiptEntry[] {
     const tail = this.receiptTail.get();
-    const seq = (tail?.seq ?? 0) + 1;
-    const prevHash = tail?.hash ?? GENESIS_HASH;
-    const hash = receiptHash(prevHash, r);
-    this.insertReceipt.run(seq, r.sha256, r.source, r.receivedAt, r.bytes, prevHash, hash);
-    return { seq, sha256: r.sha256, source: r.source, receivedAt: r.receivedAt, bytes: r.bytes, prevHash, hash };
+    let seq = tail?.seq ?? 0;
+    let prevHash = tail?.hash ?? GENESIS_HASH;
+    return rs.map((r) => {
+      seq++;
+      const hash = receiptHash(prevHash, r);
+      this.insertReceipt.run(seq, r.sha256, r.source, r.receivedAt, r.bytes, prevHash, hash);
+      const entry = { seq, sha256: r.sha256, source: r.source, receivedAt: r.receivedAt, bytes: r.bytes, prevHash, hash };
+      prevHash = hash;
+      return entry;
+    });
   }
 
   /** Inside a transaction. */

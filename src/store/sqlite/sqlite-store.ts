@@ -67,12 +67,14 @@ export class SqliteStore implements Store {
       const out = this.runner.immediate(() => {
         this.sync();
         const result = fn();
+        this.writer.flush();
         this.channels.flush();
         return result;
       }) as T;
       this.channels.commit();
       return out;
     } catch (e) {
+      this.writer.discard();
       this.cache.clear();
       this.channels.rollback();
       throw e;
@@ -174,8 +176,9 @@ export class SqliteStore implements Store {
       const audits: AuditInput[] = [];
       const receipts: ReceiptEntry[] = [];
       const perUnit: Tally[] = [];
-      for (const u of units) {
-        const receipt = this.chains.appendReceipt(u.receipt);
+      const chained = this.chains.appendReceipts(units.map((u) => u.receipt));
+      for (const [i, u] of units.entries()) {
+        const receipt = chained[i]!;
         receipts.push(receipt);
         const tally: Tally = { written: 0, unchanged: 0, versioned: 0 };
         this.writer.write(u.series, ctx, now, tally, audits);
