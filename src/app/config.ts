@@ -46,7 +46,7 @@ const int = (name: string, v: string | number | undefined, dflt: number, min: nu
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const speed = Number(flags.speed ?? env.METERSTACK_SPEED ?? 1);
   if (!Number.isFinite(speed) || speed < 1 || speed > 100_000) {
-    throw new MeterstackError('CONFIG_INVALID', `--speed must be a number 1..100000 (simulated seconds per real second), got "${String(flags.speed)}"`);
+    throw new MeterstackError('CONFIG_INVALID', `--speed must be a number 1..100000 (simulated seconds per real second), got "${String(flags.speed ?? env.METERSTACK_SPEED)}"`);
   }
   const opt = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
   const sync = (env.METERSTACK_SYNC ?? 'NORMAL').toUpperCase();

@@ -19,7 +19,7 @@ interface SimState {
 
 export interface SimRunner {
   /** Resolves when the history is stored. */
-  readonly ready: Promise<{ readings: number; seconds: number }>;
+  readonly ready: Promise<{ readings: number; seconds: number; fresh: boolean }>;
   stop(): Promise<void>;
 }
 
@@ -94,7 +94,7 @@ export function startSim(p: Platform, clock: SimClock, log: (msg: string) => voi
       readings += await submit(out, day + DAY_S);
     }
     if (!stopped) readings += await catchUp();
-    return { readings, seconds: (Date.now() - t0) / 1000 };
+    return { readings, seconds: (Date.now() - t0) / 1000, fresh };
   })();
 
   const tick = (): void => {

@@ -41,7 +41,7 @@ export async function startAll(config: Config, log: (msg: string) => void = (m) 
   if (config.sim && config.meters > 0) {
     sim = startSim(platform, clock, log);
     void sim.ready.then(
-      (r) => log(`history ready: ${r.readings.toLocaleString('en')} readings stored in ${r.seconds.toFixed(1)} s; live data every 15 simulated minutes${config.speed > 1 ? ` (speed ×${config.speed})` : ''}`),
+      (r) => log(`${r.fresh ? 'history ready' : 'caught up since the last run'}: ${r.readings.toLocaleString('en')} readings stored in ${r.seconds.toFixed(1)} s; live data every 15 simulated minutes${config.speed > 1 ? ` (speed ×${config.speed})` : ''}`),
       () => undefined,
     );
   }

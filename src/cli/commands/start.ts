@@ -15,6 +15,8 @@ export function registerStart(program: Command): void {
     .option('--seed <n>', 'seed of the simulated fleet (default 42)')
     .option('--no-sim', 'no simulated fleet')
     .action(async (opts: { port?: string; host?: string; data?: string; meters?: string; history?: string; speed?: string; seed?: string; sim: boolean }) => {
+      // A closed stdout (`meterstack start | head`) must not take the server down with EPIPE.
+      process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'EPIPE') throw e; });
       try {
         const running = await startAll(loadConfig(opts));
         let stopping = false;

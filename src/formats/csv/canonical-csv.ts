@@ -1,5 +1,5 @@
 import {
-  MeterstackError, QUALITY, isQualityFlag, isValidIntervalLength, MAX_VALUE, obis, type IntervalSeries, type Obis,
+  MeterstackError, QUALITY, isQualityFlag, isValidIntervalLength, MAX_VALUE, obis, shortObis, type IntervalSeries, type Obis,
 } from '../../model/index.ts';
 import { DateTime } from 'luxon';
 
@@ -100,11 +100,12 @@ export class SeriesBuilder {
   }
 }
 
-/** Rows for one series, for export. */
+/** Rows for one series, for export; the channel in the short form people write (`1-0:1.8.0`). */
 export function* seriesToCsvRows(s: IntervalSeries, flags: readonly string[] = ['A', 'S', 'E', 'F', 'N', 'V']): Generator<string> {
+  const channel = shortObis(s.channel);
   for (let i = 0; i < s.values.length; i++) {
     if (s.quality[i] === QUALITY.N) continue;
     const end = DateTime.fromSeconds(s.start + (i + 1) * s.intervalS, { zone: 'UTC' }).toISO({ suppressMilliseconds: true });
-    yield `${s.meterId},${s.channel},${end},${s.intervalS},${s.values[i]},${flags[s.quality[i]!]}`;
+    yield `${s.meterId},${channel},${end},${s.intervalS},${s.values[i]},${flags[s.quality[i]!]}`;
   }
 }
