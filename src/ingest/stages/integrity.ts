@@ -11,11 +11,9 @@ export function receiptForBytes(bytes: Uint8Array, source: string, receivedAt: E
   return { sha256: sha256Hex(bytes), source, receivedAt, bytes: bytes.byteLength };
 }
 
-// One-shot hashing (Node ≥ 20.12) skips the Hash object: a third of the per-message cost for
-// the small messages meters send.
-const sha256Hex: (b: Uint8Array) => string = typeof hash === 'function'
-  ? (b) => hash('sha256', b, 'hex')
-  : (b) => createHash('sha256').update(b).digest('hex');
+// One-shot hashing skips the Hash object: a third of the per-message cost for the small
+// messages meters send.
+const sha256Hex = (b: Uint8Array): string => hash('sha256', b, 'hex');
 
 /**
  * For data generated in-process (the simulator's history) there are no received bytes, so the

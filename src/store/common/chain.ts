@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuditInput, Receipt } from '../store.port.ts';
 
 /**
@@ -8,8 +8,9 @@ import type { AuditInput, Receipt } from '../store.port.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
+// One-shot hashing: no Hash object per entry, which matters at one receipt per live message.
 export function sha256hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /** JSON with object keys sorted at every depth: one text per value, whatever the key order. */

@@ -5,6 +5,8 @@ import type {
 import { GENESIS_HASH, auditHash, checkChain, receiptHash } from '../common/chain.ts';
 import { cursorNumber, pageLimit, pageOf } from '../common/paging.ts';
 
+const RECEIPT_ROWS = 32;
+
 interface ReceiptRow { seq: number; sha256: string; source: string; received_at: number; bytes: number; prev_hash: string; hash: string }
 interface AuditRow { seq: number; at: number; actor: string; action: string; object: string; details: string | null; prev_hash: string; hash: string }
 
@@ -25,6 +27,7 @@ const toAudit = (r: AuditRow): AuditEntry => ({
 export class Chains {
   private readonly receiptTail;
   private readonly insertReceipt;
+  private readonly insertReceipts;
   private readonly receiptPage;
   private readonly receiptCount;
   private readonly allReceipts;
@@ -35,6 +38,7 @@ export class Chains {
   constructor(private readonly db: Database.Database) {
     this.receiptTail = db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM receipts ORDER BY seq DESC LIMIT 1');
     this.insertReceipt = db.prepare('INSERT INTO receipts (seq, sha256, source, received_at, bytes, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.insertReceipts = db.prepare(`INSERT INTO receipts (seq, sha256, source, received_at, bytes, prev_hash, hash) VALUES ${Array(RECEIPT_ROWS).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
     this.receiptPage = db.prepare<[number, number], ReceiptRow>('SELECT * FROM receipts WHERE seq > ? ORDER BY seq LIMIT ?');
     this.receiptCount = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM receipts');
     this.allReceipts = db.prepare<[], ReceiptRow>('SELECT * FROM receipts ORDER BY seq');
@@ -43,19 +47,26 @@ export class Chains {
     this.allAudit = db.prepare<[], AuditRow>('SELECT * FROM audit ORDER BY seq');
   }
 
-  /** Inside a transaction; the tail is read once for the whole group. */
+  /**
+   * Inside a transaction; the tail is read once for the whole group, and rows go in RECEIPT_ROWS
+   * at a time: at one receipt per live message, the per-statement cost is a fifth of the total.
+   */
   appendReceipts(rs: readonly Receipt[]): ReceiptEntry[] {
     const tail = this.receiptTail.get();
     let seq = tail?.seq ?? 0;
     let prevHash = tail?.hash ?? GENESIS_HASH;
-    return rs.map((r) => {
+    const entries = rs.map((r) => {
       seq++;
       const hash = receiptHash(prevHash, r);
-      this.insertReceipt.run(seq, r.sha256, r.source, r.receivedAt, r.bytes, prevHash, hash);
       const entry = { seq, sha256: r.sha256, source: r.source, receivedAt: r.receivedAt, bytes: r.bytes, prevHash, hash };
       prevHash = hash;
       return entry;
     });
+    const args = (e: ReceiptEntry) => [e.seq, e.sha256, e.source, e.receivedAt, e.bytes, e.prevHash, e.hash];
+    let i = 0;
+    for (; i + RECEIPT_ROWS <= entries.length; i += RECEIPT_ROWS) this.insertReceipts.run(entries.slice(i, i + RECEIPT_ROWS).flatMap(args));
+    for (; i < entries.length; i++) this.insertReceipt.run(args(entries[i]!));
+    return entries;
   }
 
   /** Inside a transaction. */
