@@ -65,7 +65,7 @@ test('openapi.json is an OpenAPI 3 document listing every route, with bearer sec
   assert.match(doc.openapi, /^3\./);
   for (const path of [
     '/api/v1/health', '/api/v1/meters', '/api/v1/meters/{id}', '/api/v1/meters/{id}/readings', '/api/v1/topology',
-    '/api/v1/topology/transformers/{id}/load', '/api/v1/fleet/load', '/api/v1/fleet/summary', '/api/v1/ingest',
+    '/api/v1/topology/transformers/{id}/load', '/api/v1/topology/feeders/{id}/load', '/api/v1/fleet/load', '/api/v1/fleet/summary', '/api/v1/ingest',
     '/api/v1/rejects', '/api/v1/receipts', '/api/v1/audit', '/api/v1/keys',
   ]) assert.ok(doc.paths[path], path);
   assert.deepEqual(doc.security, [{ bearer: [] }]);

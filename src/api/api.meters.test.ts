@@ -66,6 +66,12 @@ test('topology, a transformer\'s load and the fleet\'s load', async () => {
   assert.equal(t1.items[0].averageW, sum * 4);
   assert.equal(t1.items[0].start, '2026-03-29T22:00:00Z');
   assert.equal((await get(`/api/v1/topology/transformers/T9/load?${range}`)).json().code, 'TRANSFORMER_NOT_FOUND');
+  const f1 = (await get(`/api/v1/topology/feeders/F1/load?${range}`)).json();
+  const onF1 = p.meters.map((m, i) => [m, i + 1] as const).filter(([m]) => m.grid?.feederId === 'F1');
+  assert.equal(f1.meters, onF1.length);
+  assert.ok(onF1.length > onT1.length, 'a feeder holds more than one transformer');
+  assert.deepEqual(f1.items.map((x: { value: number }) => x.value), Array(4).fill(onF1.reduce((s, [, v]) => s + v, 0)));
+  assert.equal((await get(`/api/v1/topology/feeders/F9/load?${range}`)).json().code, 'FEEDER_NOT_FOUND');
   const fleet = (await get(`/api/v1/fleet/load?${range}&zone=Europe/Amsterdam`)).json();
   assert.equal(fleet.items[0].value, (23 * 24) / 2);
   assert.equal(fleet.items[0].contributors, 23);

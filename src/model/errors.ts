@@ -48,6 +48,7 @@ export const ERROR_CODES = {
   METER_NOT_FOUND: { layer: 'service', status: 404, title: 'No such meter' },
   CHANNEL_NOT_FOUND: { layer: 'service', status: 404, title: 'The meter has no such channel' },
   TRANSFORMER_NOT_FOUND: { layer: 'service', status: 404, title: 'No such transformer' },
+  FEEDER_NOT_FOUND: { layer: 'service', status: 404, title: 'No such feeder' },
   QUERY_INVALID: { layer: 'service', status: 400, title: 'Query not valid for this resource' },
   AUTH_ROLE_UNKNOWN: { layer: 'service', status: 400, title: 'Unknown role' },
   INTERNAL: { layer: 'service', status: 500, title: 'Internal error' },

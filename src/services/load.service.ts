@@ -48,6 +48,14 @@ export class LoadService {
     return this.sum({ transformerId: id }, range, obis(channel));
   }
 
+  async feeder(id: string, range: TimeRange, channel: string = ACTIVE_IMPORT): Promise<Load> {
+    const topo = await this.store.getTopology();
+    if (!topo.feeders.some((f) => f.id === id)) {
+      throw new MeterstackError('FEEDER_NOT_FOUND', `no feeder "${id}"`, { details: { feederId: id } });
+    }
+    return this.sum({ feederId: id }, range, obis(channel));
+  }
+
   async fleet(range: TimeRange, channel: string = ACTIVE_IMPORT): Promise<Load> {
     const code = obis(channel);
     const kind = commodityKind(code);

@@ -26,4 +26,19 @@ export const topologyRoutes: FastifyPluginAsync<{ services: Services }> = async 
     const load = await services.load.transformer(req.params.id, rangeParams({ from, to }), channel);
     return loadDto(load, assertZone(zone));
   });
+
+  app.get<{ Params: { id: string }; Querystring: LoadQuery }>('/topology/feeders/:id/load', {
+    config: { permission: 'readings:read' },
+    schema: {
+      tags: ['topology'],
+      summary: 'Per-interval sum over the meters of one feeder',
+      params: idParam,
+      querystring: loadQuery,
+      response: { 200: ok('Per-interval sums', loadResponse), ...problems(404) },
+    },
+  }, async (req) => {
+    const { from, to, channel, zone = 'UTC' } = req.query;
+    const load = await services.load.feeder(req.params.id, rangeParams({ from, to }), channel);
+    return loadDto(load, assertZone(zone));
+  });
 };
