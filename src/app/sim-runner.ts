@@ -84,7 +84,7 @@ export function startSim(p: Platform, clock: SimClock, log: (msg: string) => voi
       await p.store.upsertTopology(fleet.topology);
       await p.store.upsertMeters(fleet.meters);
       await p.store.upsertChannels(fleet.channels);
-      log(`simulated fleet: ${fleet.meters.length} meters on ${fleet.topology.transformers.length} transformers, loading ${config.historyDays} days of history`);
+      log(`simulated fleet: ${fleet.meters.length} meters on ${fleet.topology.transformers.length} transformer(s), loading ${config.historyDays} day(s) of history`);
     }
     let readings = 0;
     // Whole days before the cursor were stored by an earlier run: replay them for the registers only.
