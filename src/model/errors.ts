@@ -79,6 +79,15 @@ export const ERROR_CODES = {
   DLMS_TOO_DEEP: { layer: 'codec', status: 400, title: 'A-XDR data nests deeper than the limit' },
   DLMS_TRAILING_DATA: { layer: 'codec', status: 400, title: 'Bytes left over after the A-XDR value' },
   DLMS_SHAPE_MISMATCH: { layer: 'codec', status: 400, title: 'A-XDR data does not have the expected shape' },
+  DLMS_TRANSPORT_TIMEOUT: { layer: 'service', status: 504, title: 'DLMS connect or request timed out' },
+  DLMS_TRANSPORT_CLOSED: { layer: 'service', status: 503, title: 'DLMS connection is closed or was reset' },
+  DLMS_TRANSPORT_REFUSED: { layer: 'service', status: 502, title: 'DLMS connection refused by the peer' },
+  DLMS_TRANSPORT_WPORT_MISMATCH: { layer: 'service', status: 502, title: 'DLMS response wrapper wPorts do not match the request' },
+  DLMS_TRANSPORT_FAILED: { layer: 'service', status: 502, title: 'DLMS socket error (unreachable, address not available, ...)' },
+  DLMS_BAD_APDU: { layer: 'codec', status: 400, title: 'Malformed xDLMS or ACSE APDU (bad BER, choice, field or trailing octets)' },
+  DLMS_UNSUPPORTED_APDU: { layer: 'codec', status: 422, title: 'xDLMS or ACSE APDU kind or option not supported by this codec' },
+  DLMS_COSEM_BAD_OBJECT: { layer: 'codec', status: 422, title: 'COSEM attribute value does not have the shape its interface class defines' },
+  DLMS_UNIT_UNSUPPORTED: { layer: 'codec', status: 422, title: 'DLMS unit or scaler cannot be mapped to the canonical stored unit' },
   INTERNAL: { layer: 'service', status: 500, title: 'Internal error' },
 } as const satisfies Record<string, CodeSpec>;
 
