@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerAudit } from './commands/audit.ts';
+import { registerDecode } from './commands/decode.ts';
 import { registerExport } from './commands/export.ts';
 import { registerImport } from './commands/import.ts';
 import { registerStart } from './commands/start.ts';
@@ -12,4 +13,5 @@ registerStart(program);
 registerImport(program);
 registerExport(program);
 registerAudit(program);
+registerDecode(program);
 await program.parseAsync(process.argv);
