@@ -3,8 +3,9 @@ import { writeResult, type Bench } from './harness.ts';
 import { ingestBulk } from './ingest-bulk.bench.ts';
 import { ingestStream } from './ingest-stream.bench.ts';
 import { query } from './query.bench.ts';
+import { dlmsDecode } from './dlms-decode.bench.ts';
 
-const all: Bench[] = [ingestBulk, ingestStream, query];
+const all: Bench[] = [ingestBulk, ingestStream, query, dlmsDecode];
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !all.some((b) => b.name === w));
 if (unknown.length) {

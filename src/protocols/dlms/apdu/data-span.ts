@@ -8,11 +8,13 @@ import { DlmsError } from '../errors.ts';
 import { DEFAULT_MAX_DEPTH, decodeAll, type DlmsData } from '../axdr/index.ts';
 import { ApduReader, hex2 } from './cursor.ts';
 
-/** Content size of the fixed-size A-XDR types, by tag. */
-const FIXED: ReadonlyMap<number, number> = new Map([
+/** Content size of the fixed-size A-XDR types, by tag; -1 for the others. A table, not a Map:
+ * skipping a 96-row profile buffer looks up ~500 tags per APDU. */
+const FIXED = new Int8Array(256).fill(-1);
+for (const [tag, size] of [
   [0, 0], [255, 0], [3, 1], [5, 4], [6, 4], [13, 1], [15, 1], [16, 2], [17, 1], [18, 2],
   [20, 8], [21, 8], [22, 1], [23, 4], [24, 8], [25, 12], [26, 5], [27, 4],
-]);
+] as const) FIXED[tag] = size;
 /** Length-prefixed octet-oriented types: octet-string, visible-string, utf8-string. */
 const OCTET_TYPES = new Set([9, 10, 12]);
 
@@ -34,7 +36,7 @@ function skipDescription(r: ApduReader, depth: number): void {
   } else if (tag === 2) {
     const n = r.count('structure description element count');
     for (let i = 0; i < n; i++) skipDescription(r, depth + 1);
-  } else if (!FIXED.has(tag) && !OCTET_TYPES.has(tag) && tag !== 4) {
+  } else if (FIXED[tag]! < 0 && !OCTET_TYPES.has(tag) && tag !== 4) {
     throw badTag(tag, at);
   }
 }
@@ -43,9 +45,9 @@ function skipValue(r: ApduReader, depth: number): void {
   const at = r.pos;
   if (depth > DEFAULT_MAX_DEPTH) throw tooDeep(at);
   const tag = r.u8('data tag');
-  const fixed = FIXED.get(tag);
-  if (fixed !== undefined) {
-    r.need(fixed, `${hex2(tag)} value`);
+  const fixed = FIXED[tag]!;
+  if (fixed >= 0) {
+    if (r.pos + fixed > r.end) r.need(fixed, `${hex2(tag)} value`);
     r.pos += fixed;
   } else if (tag === 1 || tag === 2) {
     const n = r.count(tag === 1 ? 'array element count' : 'structure element count');
