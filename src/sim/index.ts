@@ -9,3 +9,4 @@ export { RATINGS_KVA } from './topology.ts';
 export type {
   BusinessProfile, EvProfile, GridProfile, HeatPumpProfile, HouseholdProfile, MeterProfile, PvProfile, TransformerProfile,
 } from './profiles/types.ts';
+export * from './dlms/index.ts';
