@@ -31,6 +31,8 @@ module.exports = {
       '^src/cli/', ['^src/model/', '^src/services/', '^src/protocols/', '^src/formats/', '^src/app/', '^src/cli/']),
     only('sim-imports-only-model', 'The simulator speaks the model (and later the protocols\' encode side).',
       '^src/sim/', ['^src/model/', '^src/sim/', '^src/protocols/']),
+    only('headend-imports-model-codecs-and-ports', 'The head-end reads meters with the protocol codecs and hands readings to the ingest port.',
+      '^src/headend/', ['^src/model/', '^src/protocols/', '^src/headend/', '^src/ingest/ingest\\.port\\.ts$', '^src/store/store\\.port\\.ts$']),
     {
       name: 'no-circular',
       severity: 'error',

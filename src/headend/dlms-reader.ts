@@ -1,0 +1,356 @@
+/**
+ * Reads one DLMS/COSEM meter over TCP: connect, associate (keys from the KeyStore by meter id),
+ * load profile since the cursor, registers, event log since the cursor, release.
+ *
+ * - Association: `DlmsClientConnection` (sans-IO); every APDU it produces — the result of `send`
+ *   and its own `transmit` events (HLS pass 3, GET-Request-Next) — goes on the wire in order.
+ * - The load profile's capture objects (attr 3), capture period (attr 4) and the scaler_unit of
+ *   each captured register are read once per meter and cached (`DlmsReader` instance).
+ * - The buffer is read with selective access by range: from the cursor to now. When the cursor
+ *   carries the register values at its instant (`registers`), the read starts one period later and
+ *   passes them as `previous`, so the first row has a delta; before the first read the row at the
+ *   cursor is read too and only anchors the deltas.
+ * - The reader never moves a cursor: it returns the `next` cursor; the caller adopts it once the
+ *   readings are durable (see scheduler.ts).
+ * - Every failure is a HeadendError with the code of the cause and the step it happened in.
+ */
+import type { EpochSeconds, IntervalSeries, MeterEvent, RegisterReading } from '../model/index.ts';
+import { obis, obisToBytes, type Obis } from '../model/obis.ts';
+import { DlmsClientConnection, type ClientEvent, type ClientRequest } from '../protocols/dlms/connection.ts';
+import { dataOf, decodeApdu, type AccessSelection, type Apdu, type AttributeDescriptor } from '../protocols/dlms/apdu/index.ts';
+import { cosemDateTimeToUtc, decodeDateTimeOctets, encodeDateTimeOctets, utcToCosemDateTime, type DlmsData } from '../protocols/dlms/axdr/index.ts';
+import { parseCaptureObjects, parseCapturePeriod, type CaptureObject } from '../protocols/dlms/cosem/profile-generic.ts';
+import { parseScalerUnit, type ScalerUnit } from '../protocols/dlms/cosem/units.ts';
+import { DlmsError } from '../protocols/dlms/errors.ts';
+import type { AuthMechanism, SecurityPolicy } from '../protocols/dlms/association/types.ts';
+import type { KeyStore, ReplayGuard, SendCounters } from '../protocols/dlms/security/index.ts';
+import { loadProfileToSeries, registerToReading, type ProfileIssue } from '../protocols/dlms/to-canonical.ts';
+import { openDlmsTcp, type DlmsTcpConnection } from '../protocols/dlms/transport-tcp.ts';
+import { HeadendError, type ReadStage } from './errors.ts';
+
+export const LOAD_PROFILE: Obis = obis('1-0:99.1.0.255');
+export const EVENT_LOG: Obis = obis('0-0:99.98.0.255');
+export const ENERGY_REGISTERS: readonly Obis[] = [obis('1-0:1.8.0.255'), obis('1-0:2.8.0.255')];
+const CLOCK: Obis = obis('0-0:1.0.0.255');
+
+/** DLMS standard event log codes → CIM EndDeviceEventType (power down / power up). */
+export const EVENT_CIM_TYPES: Readonly<Record<number, string>> = { 1: '3.26.0.185', 2: '3.26.0.216' };
+
+/** Where a meter listens. */
+export interface MeterTarget {
+  readonly meterId: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * What has been read and stored for a meter: plain JSON-safe data the caller persists.
+ * Start a meter with `initialCursor(t)`.
+ */
+export interface MeterCursor {
+  /** End of the last stored interval (a capture-period grid instant). */
+  readonly profileThrough: EpochSeconds;
+  /** The cumulative register values of the profile row at `profileThrough`; empty before the first read. */
+  readonly registers: readonly RegisterReading[];
+  /** Events stamped up to and including this instant are stored. */
+  readonly eventsThrough: EpochSeconds;
+}
+
+export function initialCursor(from: EpochSeconds): MeterCursor {
+  return { profileThrough: from, registers: [], eventsThrough: from };
+}
+
+export interface ReadStats {
+  /** Requests put on the wire (AARQ, HLS pass 3, GETs, GET-Next, RLRQ). */
+  readonly requests: number;
+  readonly bytesSent: number;
+  readonly bytesReceived: number;
+  /** Round-trip time of each request, ms. */
+  readonly rttMs: readonly number[];
+  readonly durationMs: number;
+  /** False when the RLRQ got no RLRE (the data was read all the same). */
+  readonly released: boolean;
+}
+
+export interface MeterReadResult {
+  readonly meterId: string;
+  readonly series: IntervalSeries[];
+  /** Register readings at read time (attr 2 + scaler_unit attr 3). */
+  readonly registers: RegisterReading[];
+  readonly events: MeterEvent[];
+  readonly issues: readonly ProfileIssue[];
+  /** The response APDUs as received, concatenated: what the integrity chain hashes. */
+  readonly raw: Uint8Array;
+  /** The cursor to adopt once these readings are durable. */
+  readonly next: MeterCursor;
+  readonly stats: ReadStats;
+}
+
+export interface DlmsReaderOptions {
+  readonly keyStore: KeyStore;
+  /** The head-end's 8-octet system title. */
+  readonly clientSystemTitle: Uint8Array;
+  /** The head-end's send counters (per key id); persist their export. */
+  readonly sendCounters: SendCounters;
+  /** Last accepted counter per meter system title; persist its export. */
+  readonly replayGuard: ReplayGuard;
+  /** Default 'authenticated-encrypted'. */
+  readonly securityPolicy?: SecurityPolicy;
+  /** Default 'hls-gmac'. */
+  readonly mechanism?: AuthMechanism;
+  /** Default 1 (management client). */
+  readonly clientWPort?: number;
+  /** Default 1 (management logical device). */
+  readonly serverWPort?: number;
+  /** Default 5000. */
+  readonly connectTimeoutMs?: number;
+  /** Per request, default 5000. */
+  readonly requestTimeoutMs?: number;
+  /** The head-end's clock, epoch seconds: the end of the range read. */
+  readonly now: () => EpochSeconds;
+  /** Local address to connect from (a 127/8 address, for instance). */
+  readonly localAddress?: string;
+  /** Sees every APDU on the wire (tx: to the meter, rx: from it), e.g. for capture. */
+  readonly tap?: (meterId: string, direction: 'tx' | 'rx', apdu: Uint8Array) => void;
+}
+
+/** Per-meter profile description, read once. */
+interface ProfileMeta {
+  readonly captures: readonly CaptureObject[];
+  readonly period: number;
+  readonly scalerUnits: ReadonlyMap<Obis, ScalerUnit>;
+}
+
+const attr = (classId: number, ln: Obis, attributeId: number): AttributeDescriptor => ({ classId, logicalName: obisToBytes(ln), attributeId });
+const dateTime = (t: number): DlmsData => ({ type: 'octet-string', value: encodeDateTimeOctets(utcToCosemDateTime(t)) });
+
+function rangeAccess(from: number, to: number): AccessSelection {
+  return {
+    selector: 1,
+    range: {
+      restrictingObject: { classId: 8, logicalName: obisToBytes(CLOCK), attributeId: 2, dataIndex: 0 },
+      from: dateTime(from),
+      to: dateTime(to),
+      selectedValues: [],
+    },
+  };
+}
+
+/** One association on one TCP connection, with the wire accounting of a read. */
+class Session {
+  requests = 0;
+  bytesSent = 0;
+  bytesReceived = 0;
+  readonly rttMs: number[] = [];
+  readonly received: Uint8Array[] = [];
+
+  constructor(
+    readonly meterId: string,
+    private readonly tcp: DlmsTcpConnection,
+    private readonly client: DlmsClientConnection,
+    private readonly timeoutMs: number,
+    private readonly tap: DlmsReaderOptions['tap'],
+  ) {}
+
+  /** Sends a request and everything the client transmits on its own, until a non-transmit event. */
+  async exchange(request: ClientRequest): Promise<ClientEvent> {
+    let out = this.client.send(request);
+    for (;;) {
+      this.tap?.(this.meterId, 'tx', out);
+      const t0 = performance.now();
+      this.requests++;
+      this.bytesSent += out.length;
+      const reply = await this.tcp.request(out, { timeoutMs: this.timeoutMs });
+      this.rttMs.push(performance.now() - t0);
+      this.bytesReceived += reply.length;
+      this.received.push(reply);
+      this.tap?.(this.meterId, 'rx', reply);
+      this.client.receive(reply);
+      const ev = this.client.nextEvent();
+      if (ev === undefined) throw new DlmsError('DLMS_BAD_APDU', 'the meter answered with nothing the association could use');
+      if (ev.type !== 'transmit') return ev;
+      out = ev.apdu;
+    }
+  }
+
+  async get(attribute: AttributeDescriptor, access: AccessSelection | null = null): Promise<Uint8Array> {
+    const ev = await this.exchange({ type: 'get', attribute, access });
+    if (ev.type === 'response' && 'data' in ev) return ev.data;
+    throw eventError(ev, `GET ${attribute.classId}/${Buffer.from(attribute.logicalName).toString('hex')}/${attribute.attributeId}`);
+  }
+}
+
+/** A non-data event where data was expected → typed DLMS error. */
+function eventError(ev: ClientEvent, what: string): DlmsError {
+  switch (ev.type) {
+    case 'failed': return ev.error;
+    case 'response': return new DlmsError('DLMS_COSEM_BAD_OBJECT', `${what}: the meter answered ${'error' in ev ? ev.error : 'no data'}`, { details: { dataAccessResult: 'error' in ev ? ev.error : null } });
+    case 'exception': {
+      const ex = ev.exception;
+      const code = ex.serviceError === 'invocation-counter-error' ? 'DLMS_SECURITY_REPLAY' : ex.serviceError === 'deciphering-error' ? 'DLMS_SECURITY_BAD_TAG' : 'DLMS_ILLEGAL_STATE';
+      return new DlmsError(code, `${what}: exception-response ${ex.stateError}/${ex.serviceError}`, { details: { ...ex } });
+    }
+    case 'rejected':
+      return new DlmsError(ev.diagnostic.source === 'acse-service-user' && ev.diagnostic.value === AUTHENTICATION_FAILURE ? 'DLMS_SECURITY_BAD_TAG' : 'DLMS_ILLEGAL_STATE',
+        `${what}: association rejected (${ev.result}, diagnostic ${ev.diagnostic.source} ${ev.diagnostic.value})`, { details: { result: ev.result, diagnostic: ev.diagnostic } });
+    default:
+      return new DlmsError('DLMS_BAD_APDU', `${what}: unexpected ${ev.type}`);
+  }
+}
+
+/**
+ * Why the association failed. A meter that cannot decipher the AARQ's InitiateRequest (wrong key)
+ * or refuses its invocation counter (replay, a head-end counter that went back) rejects with a
+ * plain confirmed-service-error, which DlmsClientConnection under a ciphering policy reports as
+ * DLMS_SECURITY_UNSUPPORTED; the AARE itself says what happened, so it decides here.
+ */
+function associationError(ev: ClientEvent, reply: Uint8Array | undefined): DlmsError {
+  let aare: Apdu | undefined;
+  try {
+    aare = reply !== undefined && reply[0] === AARE_TAG ? decodeApdu(reply) : undefined;
+  } catch {
+    aare = undefined;
+  }
+  if (aare?.type !== 'aare' || aare.result === 'accepted') return eventError(ev, 'association');
+  const { diagnostic } = aare;
+  const serviceError = aare.userInformation?.type === 'confirmed-service-error' ? aare.userInformation : null;
+  const auth = diagnostic.source === 'acse-service-user' && (diagnostic.value === AUTHENTICATION_FAILURE || serviceError !== null);
+  return new DlmsError(auth ? 'DLMS_SECURITY_BAD_TAG' : 'DLMS_ILLEGAL_STATE',
+    `association rejected (${aare.result}, diagnostic ${diagnostic.source} ${diagnostic.value}${serviceError ? `, initiate error ${serviceError.code}` : ''})`
+    + (auth ? ': the meter could not authenticate the request (wrong key, or an invocation counter it has seen)' : ''),
+    { details: { result: aare.result, diagnostic, serviceError: serviceError?.code ?? null }, cause: ev.type === 'failed' ? ev.error : undefined });
+}
+
+const AARE_TAG = 0x61;
+const AUTHENTICATION_FAILURE = 13;
+
+export class DlmsReader {
+  readonly #o: DlmsReaderOptions;
+  readonly #meta = new Map<string, ProfileMeta>();
+
+  constructor(o: DlmsReaderOptions) {
+    if (o.clientSystemTitle.length !== 8) throw new DlmsError('DLMS_SECURITY_BAD_SYSTEM_TITLE', 'the head-end system title must be 8 octets');
+    this.#o = o;
+  }
+
+  /** Forgets a meter's cached profile description (e.g. after a firmware change). */
+  forget(meterId: string): void {
+    this.#meta.delete(meterId);
+  }
+
+  /** Whether the profile description of the meter is cached. */
+  hasProfileMeta(meterId: string): boolean {
+    return this.#meta.has(meterId);
+  }
+
+  async read(target: MeterTarget, cursor: MeterCursor): Promise<MeterReadResult> {
+    const o = this.#o;
+    const { meterId } = target;
+    const started = performance.now();
+    let stage: ReadStage = 'keys';
+    let tcp: DlmsTcpConnection | undefined;
+    try {
+      const ids = await o.keyStore.keysFor({ meterId });
+      const [ek, ak] = await Promise.all([o.keyStore.exportKey(ids.ek), o.keyStore.exportKey(ids.ak)]);
+      const client = new DlmsClientConnection({
+        clientSystemTitle: o.clientSystemTitle,
+        serverSystemTitle: Uint8Array.from(Buffer.from(ids.systemTitle, 'hex')),
+        mechanism: o.mechanism ?? 'hls-gmac',
+        securityPolicy: o.securityPolicy ?? 'authenticated-encrypted',
+        keys: { ek, ak },
+        sendCounters: o.sendCounters,
+        replayGuard: o.replayGuard,
+      });
+      stage = 'connect';
+      tcp = await openDlmsTcp({
+        host: target.host, port: target.port, clientWPort: o.clientWPort ?? 1, serverWPort: o.serverWPort ?? 1,
+        connectTimeoutMs: o.connectTimeoutMs ?? 5000, ...(o.localAddress === undefined ? {} : { localAddress: o.localAddress }),
+      });
+      const s = new Session(meterId, tcp, client, o.requestTimeoutMs ?? 5000, o.tap);
+      stage = 'associate';
+      const assoc = await s.exchange({ type: 'associate' });
+      if (assoc.type !== 'associated') throw associationError(assoc, s.received[s.received.length - 1]);
+
+      stage = 'read';
+      const to = Math.floor(o.now());
+      const meta = await this.#profileMeta(s);
+      const haveAnchor = meta.captures.some((c) => c.attributeIndex === 2 && cursor.registers.some((r) => r.channel === c.logicalName));
+      const from = cursor.profileThrough + (haveAnchor ? meta.period : 0);
+      const buffer = from <= to ? await s.get(attr(7, LOAD_PROFILE, 2), rangeAccess(from, to)) : undefined;
+      const regValues: DlmsData[] = [];
+      for (const ln of ENERGY_REGISTERS) regValues.push(dataOf(await s.get(attr(3, ln, 2))));
+      const eventBuffer = cursor.eventsThrough < to ? await s.get(attr(7, EVENT_LOG, 2), rangeAccess(cursor.eventsThrough, to)) : undefined;
+
+      stage = 'decode';
+      const profile = buffer === undefined
+        ? { series: [], registers: [], issues: [] }
+        : loadProfileToSeries({
+          meterId, captureObjects: meta.captures, capturePeriod: meta.period, scalerUnits: meta.scalerUnits, buffer,
+          ...(haveAnchor ? { previous: cursor.registers } : {}),
+        });
+      const registers: RegisterReading[] = [];
+      ENERGY_REGISTERS.forEach((ln, i) => {
+        const su = meta.scalerUnits.get(ln);
+        if (su === undefined) return;
+        const r = registerToReading(meterId, ln, regValues[i]!, su, to);
+        if (r !== undefined) registers.push(r.reading);
+      });
+      const events = eventBuffer === undefined ? [] : eventsOf(meterId, eventBuffer).filter((e) => e.at > cursor.eventsThrough && e.at <= to);
+      const lastRow = profile.registers[0]?.at;
+      const next: MeterCursor = {
+        profileThrough: lastRow ?? cursor.profileThrough,
+        registers: lastRow === undefined ? cursor.registers : profile.registers,
+        eventsThrough: Math.max(cursor.eventsThrough, to),
+      };
+
+      stage = 'read';
+      let released = false;
+      try {
+        released = (await s.exchange({ type: 'release' })).type === 'released';
+      } catch {
+        released = false; // everything was read; a lost RLRE costs nothing but the socket, closed below
+      }
+      return {
+        meterId, series: profile.series, registers, events, issues: profile.issues, raw: Uint8Array.from(Buffer.concat(s.received)), next,
+        stats: { requests: s.requests, bytesSent: s.bytesSent, bytesReceived: s.bytesReceived, rttMs: s.rttMs, durationMs: performance.now() - started, released },
+      };
+    } catch (err) {
+      throw HeadendError.from(err, meterId, stage);
+    } finally {
+      await tcp?.close();
+    }
+  }
+
+  async #profileMeta(s: Session): Promise<ProfileMeta> {
+    const have = this.#meta.get(s.meterId);
+    if (have !== undefined) return have;
+    const captures = parseCaptureObjects(dataOf(await s.get(attr(7, LOAD_PROFILE, 3))));
+    const period = parseCapturePeriod(dataOf(await s.get(attr(7, LOAD_PROFILE, 4))));
+    const scalerUnits = new Map<Obis, ScalerUnit>();
+    const registersOf = new Set<Obis>([...ENERGY_REGISTERS, ...captures.filter((c) => c.classId === 3 || c.classId === 4).map((c) => c.logicalName)]);
+    for (const ln of registersOf) {
+      const classId = captures.find((c) => c.logicalName === ln)?.classId ?? 3;
+      scalerUnits.set(ln, parseScalerUnit(dataOf(await s.get(attr(classId, ln, 3)))));
+    }
+    const meta: ProfileMeta = { captures, period, scalerUnits };
+    this.#meta.set(s.meterId, meta);
+    return meta;
+  }
+}
+
+/** Event log rows {clock, event code} → MeterEvents. */
+function eventsOf(meterId: string, buffer: Uint8Array): MeterEvent[] {
+  const table = dataOf(buffer);
+  if (table.type !== 'array') throw new DlmsError('DLMS_COSEM_BAD_OBJECT', `the event log buffer is ${table.type}, not an array`);
+  return table.value.map((row, i) => {
+    if (row.type !== 'structure' || row.value.length < 2) throw new DlmsError('DLMS_COSEM_BAD_OBJECT', `event log row ${i} is not a structure {clock, code}`);
+    const [clock, codeData] = row.value;
+    if (clock?.type !== 'octet-string' || codeData === undefined || !('value' in codeData) || typeof codeData.value !== 'number') {
+      throw new DlmsError('DLMS_COSEM_BAD_OBJECT', `event log row ${i} is not {octet-string clock, numeric code}`);
+    }
+    const at = Math.round(cosemDateTimeToUtc(decodeDateTimeOctets(clock.value)));
+    const code = codeData.value;
+    const cimType = EVENT_CIM_TYPES[code];
+    return cimType === undefined ? { meterId, at, code } : { meterId, at, code, cimType };
+  });
+}
