@@ -4,8 +4,9 @@ import { ingestBulk } from './ingest-bulk.bench.ts';
 import { ingestStream } from './ingest-stream.bench.ts';
 import { query } from './query.bench.ts';
 import { dlmsDecode } from './dlms-decode.bench.ts';
+import { dlmsFleet } from './dlms-fleet.bench.ts';
 
-const all: Bench[] = [ingestBulk, ingestStream, query, dlmsDecode];
+const all: Bench[] = [ingestBulk, ingestStream, query, dlmsDecode, dlmsFleet];
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !all.some((b) => b.name === w));
 if (unknown.length) {
