@@ -19,6 +19,10 @@ export interface Config {
   readonly sim: boolean;
   readonly seed: number;
   readonly zone: string;
+  /** Live data read from the simulated meters over DLMS/TCP instead of handed over directly. */
+  readonly dlms: boolean;
+  /** TCP port of the simulated DLMS meters (each on its own 127.10.x.y address). */
+  readonly dlmsPort: number;
   /** 'FULL' survives power loss too; 'NORMAL' (default) survives a killed process. */
   readonly synchronous: 'NORMAL' | 'FULL';
 }
@@ -32,6 +36,8 @@ export interface ConfigFlags {
   speed?: string | number;
   sim?: boolean;
   seed?: string | number;
+  dlms?: boolean;
+  dlmsPort?: string | number;
 }
 
 const int = (name: string, v: string | number | undefined, dflt: number, min: number, max: number): number => {
@@ -70,5 +76,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     seed: int('--seed', flags.seed ?? env.METERSTACK_SEED, 42, 0, 2 ** 31 - 1),
     zone: env.METERSTACK_ZONE ?? 'Europe/Amsterdam',
     synchronous: sync,
+    dlms: flags.dlms ?? env.METERSTACK_DLMS === '1',
+    dlmsPort: int('--dlms-port', flags.dlmsPort ?? env.METERSTACK_DLMS_PORT, 4059, 1, 65535),
   };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DAY_S, utcDayStart, type EpochSeconds } from '../model/index.ts';
 import { createFleet, FleetSimulator, type SimOutput } from '../sim/index.ts';
 import type { Platform } from './platform.ts';
+import { startDlmsLive, type DlmsLive } from './dlms-live.ts';
 
 const INTERVAL_S = 900;
 
@@ -78,6 +79,23 @@ export function startSim(p: Platform, clock: SimClock, log: (msg: string) => voi
     return submit(sim.intervalsBetween(state!.cursor, target), target);
   };
 
+  // With --dlms, live data after the history comes from reading the meters over DLMS/TCP.
+  let dlms: DlmsLive | undefined;
+  const readOverDlms = async (): Promise<number> => {
+    const target = Math.floor(clock.now() / INTERVAL_S) * INTERVAL_S;
+    if (target <= state!.cursor) return 0;
+    dlms ??= await startDlmsLive({
+      fleet, start: state!.start, from: state!.cursor, now: clock.now, ingest: p.ingest, port: config.dlmsPort, log,
+      onSecurityEvent: (meterId, e) => void p.store.appendAudit([{ at: clock.now(), actor: 'dlms', action: e.type, object: `meter/${meterId}`, details: { ...e } }]),
+    });
+    const r = await dlms.readAll();
+    if (r.failed > 0) log(`dlms: ${r.failed} meter(s) not read this round; they are retried with the next`);
+    state!.cursor = target;
+    writeState(file, state!);
+    return r.intervals;
+  };
+  const live = config.dlms ? readOverDlms : catchUp;
+
   const ready = (async () => {
     const t0 = Date.now();
     if (fresh) {
@@ -99,7 +117,7 @@ export function startSim(p: Platform, clock: SimClock, log: (msg: string) => voi
 
   const tick = (): void => {
     if (stopped) return;
-    busy = busy.then(catchUp).then(
+    busy = busy.then(live).then(
       (n) => { if (n > 0) log(`sim: ${n} readings up to ${new Date(state!.cursor * 1000).toISOString()}`); },
       (e: unknown) => log(`sim: live readings not stored, will retry: ${(e as Error).message}`),
     ).finally(() => { if (!stopped) timer = setTimeout(tick, 1000); });
@@ -113,6 +131,7 @@ export function startSim(p: Platform, clock: SimClock, log: (msg: string) => voi
       if (timer) clearTimeout(timer);
       await ready.catch(() => undefined);
       await busy;
+      await dlms?.close();
     },
   };
 }

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerAudit } from './commands/audit.ts';
 import { registerDecode } from './commands/decode.ts';
+import { registerDlms } from './commands/dlms-read.ts';
 import { registerExport } from './commands/export.ts';
 import { registerImport } from './commands/import.ts';
 import { registerStart } from './commands/start.ts';
@@ -14,4 +15,5 @@ registerImport(program);
 registerExport(program);
 registerAudit(program);
 registerDecode(program);
+registerDlms(program);
 await program.parseAsync(process.argv);

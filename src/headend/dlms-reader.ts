@@ -2,8 +2,8 @@
  * Reads one DLMS/COSEM meter over TCP: connect, associate (keys from the KeyStore by meter id),
  * load profile since the cursor, registers, event log since the cursor, release.
  *
- * - Association: `DlmsClientConnection` (sans-IO); every APDU it produces — the result of `send`
- *   and its own `transmit` events (HLS pass 3, GET-Request-Next) — goes on the wire in order.
+ * - Association: `DlmsClientConnection` (sans-IO), pumped over the TCP connection by `DlmsSession`
+ *   (dlms-session.ts): every APDU it produces goes on the wire in order.
  * - The load profile's capture objects (attr 3), capture period (attr 4) and the scaler_unit of
  *   each captured register are read once per meter and cached (`DlmsReader` instance).
  * - The buffer is read with selective access by range: from the cursor to now. When the cursor
@@ -15,10 +15,10 @@
  * - Every failure is a HeadendError with the code of the cause and the step it happened in.
  */
 import type { EpochSeconds, IntervalSeries, MeterEvent, RegisterReading } from '../model/index.ts';
-import { obis, obisToBytes, type Obis } from '../model/obis.ts';
-import { DlmsClientConnection, type ClientEvent, type ClientRequest } from '../protocols/dlms/connection.ts';
-import { dataOf, decodeApdu, type AccessSelection, type Apdu, type AttributeDescriptor } from '../protocols/dlms/apdu/index.ts';
-import { cosemDateTimeToUtc, decodeDateTimeOctets, encodeDateTimeOctets, utcToCosemDateTime, type DlmsData } from '../protocols/dlms/axdr/index.ts';
+import { obis, type Obis } from '../model/obis.ts';
+import { DlmsClientConnection } from '../protocols/dlms/connection.ts';
+import { dataOf } from '../protocols/dlms/apdu/index.ts';
+import { cosemDateTimeToUtc, decodeDateTimeOctets, type DlmsData } from '../protocols/dlms/axdr/index.ts';
 import { parseCaptureObjects, parseCapturePeriod, type CaptureObject } from '../protocols/dlms/cosem/profile-generic.ts';
 import { parseScalerUnit, type ScalerUnit } from '../protocols/dlms/cosem/units.ts';
 import { DlmsError } from '../protocols/dlms/errors.ts';
@@ -26,12 +26,12 @@ import type { AuthMechanism, SecurityPolicy } from '../protocols/dlms/associatio
 import type { KeyStore, ReplayGuard, SendCounters } from '../protocols/dlms/security/index.ts';
 import { loadProfileToSeries, registerToReading, type ProfileIssue } from '../protocols/dlms/to-canonical.ts';
 import { openDlmsTcp, type DlmsTcpConnection } from '../protocols/dlms/transport-tcp.ts';
+import { attributeOf, DlmsSession, rangeAccess } from './dlms-session.ts';
 import { HeadendError, type ReadStage } from './errors.ts';
 
 export const LOAD_PROFILE: Obis = obis('1-0:99.1.0.255');
 export const EVENT_LOG: Obis = obis('0-0:99.98.0.255');
 export const ENERGY_REGISTERS: readonly Obis[] = [obis('1-0:1.8.0.255'), obis('1-0:2.8.0.255')];
-const CLOCK: Obis = obis('0-0:1.0.0.255');
 
 /** DLMS standard event log codes → CIM EndDeviceEventType (power down / power up). */
 export const EVENT_CIM_TYPES: Readonly<Record<number, string>> = { 1: '3.26.0.185', 2: '3.26.0.216' };
@@ -121,108 +121,7 @@ interface ProfileMeta {
   readonly scalerUnits: ReadonlyMap<Obis, ScalerUnit>;
 }
 
-const attr = (classId: number, ln: Obis, attributeId: number): AttributeDescriptor => ({ classId, logicalName: obisToBytes(ln), attributeId });
-const dateTime = (t: number): DlmsData => ({ type: 'octet-string', value: encodeDateTimeOctets(utcToCosemDateTime(t)) });
-
-function rangeAccess(from: number, to: number): AccessSelection {
-  return {
-    selector: 1,
-    range: {
-      restrictingObject: { classId: 8, logicalName: obisToBytes(CLOCK), attributeId: 2, dataIndex: 0 },
-      from: dateTime(from),
-      to: dateTime(to),
-      selectedValues: [],
-    },
-  };
-}
-
-/** One association on one TCP connection, with the wire accounting of a read. */
-class Session {
-  requests = 0;
-  bytesSent = 0;
-  bytesReceived = 0;
-  readonly rttMs: number[] = [];
-  readonly received: Uint8Array[] = [];
-
-  constructor(
-    readonly meterId: string,
-    private readonly tcp: DlmsTcpConnection,
-    private readonly client: DlmsClientConnection,
-    private readonly timeoutMs: number,
-    private readonly tap: DlmsReaderOptions['tap'],
-  ) {}
-
-  /** Sends a request and everything the client transmits on its own, until a non-transmit event. */
-  async exchange(request: ClientRequest): Promise<ClientEvent> {
-    let out = this.client.send(request);
-    for (;;) {
-      this.tap?.(this.meterId, 'tx', out);
-      const t0 = performance.now();
-      this.requests++;
-      this.bytesSent += out.length;
-      const reply = await this.tcp.request(out, { timeoutMs: this.timeoutMs });
-      this.rttMs.push(performance.now() - t0);
-      this.bytesReceived += reply.length;
-      this.received.push(reply);
-      this.tap?.(this.meterId, 'rx', reply);
-      this.client.receive(reply);
-      const ev = this.client.nextEvent();
-      if (ev === undefined) throw new DlmsError('DLMS_BAD_APDU', 'the meter answered with nothing the association could use');
-      if (ev.type !== 'transmit') return ev;
-      out = ev.apdu;
-    }
-  }
-
-  async get(attribute: AttributeDescriptor, access: AccessSelection | null = null): Promise<Uint8Array> {
-    const ev = await this.exchange({ type: 'get', attribute, access });
-    if (ev.type === 'response' && 'data' in ev) return ev.data;
-    throw eventError(ev, `GET ${attribute.classId}/${Buffer.from(attribute.logicalName).toString('hex')}/${attribute.attributeId}`);
-  }
-}
-
-/** A non-data event where data was expected → typed DLMS error. */
-function eventError(ev: ClientEvent, what: string): DlmsError {
-  switch (ev.type) {
-    case 'failed': return ev.error;
-    case 'response': return new DlmsError('DLMS_COSEM_BAD_OBJECT', `${what}: the meter answered ${'error' in ev ? ev.error : 'no data'}`, { details: { dataAccessResult: 'error' in ev ? ev.error : null } });
-    case 'exception': {
-      const ex = ev.exception;
-      const code = ex.serviceError === 'invocation-counter-error' ? 'DLMS_SECURITY_REPLAY' : ex.serviceError === 'deciphering-error' ? 'DLMS_SECURITY_BAD_TAG' : 'DLMS_ILLEGAL_STATE';
-      return new DlmsError(code, `${what}: exception-response ${ex.stateError}/${ex.serviceError}`, { details: { ...ex } });
-    }
-    case 'rejected':
-      return new DlmsError(ev.diagnostic.source === 'acse-service-user' && ev.diagnostic.value === AUTHENTICATION_FAILURE ? 'DLMS_SECURITY_BAD_TAG' : 'DLMS_ILLEGAL_STATE',
-        `${what}: association rejected (${ev.result}, diagnostic ${ev.diagnostic.source} ${ev.diagnostic.value})`, { details: { result: ev.result, diagnostic: ev.diagnostic } });
-    default:
-      return new DlmsError('DLMS_BAD_APDU', `${what}: unexpected ${ev.type}`);
-  }
-}
-
-/**
- * Why the association failed. A meter that cannot decipher the AARQ's InitiateRequest (wrong key)
- * or refuses its invocation counter (replay, a head-end counter that went back) rejects with a
- * plain confirmed-service-error, which DlmsClientConnection under a ciphering policy reports as
- * DLMS_SECURITY_UNSUPPORTED; the AARE itself says what happened, so it decides here.
- */
-function associationError(ev: ClientEvent, reply: Uint8Array | undefined): DlmsError {
-  let aare: Apdu | undefined;
-  try {
-    aare = reply !== undefined && reply[0] === AARE_TAG ? decodeApdu(reply) : undefined;
-  } catch {
-    aare = undefined;
-  }
-  if (aare?.type !== 'aare' || aare.result === 'accepted') return eventError(ev, 'association');
-  const { diagnostic } = aare;
-  const serviceError = aare.userInformation?.type === 'confirmed-service-error' ? aare.userInformation : null;
-  const auth = diagnostic.source === 'acse-service-user' && (diagnostic.value === AUTHENTICATION_FAILURE || serviceError !== null);
-  return new DlmsError(auth ? 'DLMS_SECURITY_BAD_TAG' : 'DLMS_ILLEGAL_STATE',
-    `association rejected (${aare.result}, diagnostic ${diagnostic.source} ${diagnostic.value}${serviceError ? `, initiate error ${serviceError.code}` : ''})`
-    + (auth ? ': the meter could not authenticate the request (wrong key, or an invocation counter it has seen)' : ''),
-    { details: { result: aare.result, diagnostic, serviceError: serviceError?.code ?? null }, cause: ev.type === 'failed' ? ev.error : undefined });
-}
-
-const AARE_TAG = 0x61;
-const AUTHENTICATION_FAILURE = 13;
+const attr = attributeOf;
 
 export class DlmsReader {
   readonly #o: DlmsReaderOptions;
@@ -266,10 +165,9 @@ export class DlmsReader {
         host: target.host, port: target.port, clientWPort: o.clientWPort ?? 1, serverWPort: o.serverWPort ?? 1,
         connectTimeoutMs: o.connectTimeoutMs ?? 5000, ...(o.localAddress === undefined ? {} : { localAddress: o.localAddress }),
       });
-      const s = new Session(meterId, tcp, client, o.requestTimeoutMs ?? 5000, o.tap);
+      const s = new DlmsSession(meterId, tcp, client, o.requestTimeoutMs ?? 5000, o.tap);
       stage = 'associate';
-      const assoc = await s.exchange({ type: 'associate' });
-      if (assoc.type !== 'associated') throw associationError(assoc, s.received[s.received.length - 1]);
+      await s.associate();
 
       stage = 'read';
       const to = Math.floor(o.now());
@@ -304,12 +202,7 @@ export class DlmsReader {
       };
 
       stage = 'read';
-      let released = false;
-      try {
-        released = (await s.exchange({ type: 'release' })).type === 'released';
-      } catch {
-        released = false; // everything was read; a lost RLRE costs nothing but the socket, closed below
-      }
+      const released = await s.release(); // everything was read; a lost RLRE costs nothing but the socket, closed below
       return {
         meterId, series: profile.series, registers, events, issues: profile.issues, raw: Uint8Array.from(Buffer.concat(s.received)), next,
         stats: { requests: s.requests, bytesSent: s.bytesSent, bytesReceived: s.bytesReceived, rttMs: s.rttMs, durationMs: performance.now() - started, released },
@@ -321,8 +214,8 @@ export class DlmsReader {
     }
   }
 
-  async #profileMeta(s: Session): Promise<ProfileMeta> {
-    const have = this.#meta.get(s.meterId);
+  async #profileMeta(s: DlmsSession): Promise<ProfileMeta> {
+    const have = this.#meta.get(s.peer);
     if (have !== undefined) return have;
     const captures = parseCaptureObjects(dataOf(await s.get(attr(7, LOAD_PROFILE, 3))));
     const period = parseCapturePeriod(dataOf(await s.get(attr(7, LOAD_PROFILE, 4))));
@@ -333,7 +226,7 @@ export class DlmsReader {
       scalerUnits.set(ln, parseScalerUnit(dataOf(await s.get(attr(classId, ln, 3)))));
     }
     const meta: ProfileMeta = { captures, period, scalerUnits };
-    this.#meta.set(s.meterId, meta);
+    this.#meta.set(s.peer, meta);
     return meta;
   }
 }

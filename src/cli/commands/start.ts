@@ -14,7 +14,9 @@ export function registerStart(program: Command): void {
     .option('--speed <x>', 'simulated seconds per real second for live data (default 1)')
     .option('--seed <n>', 'seed of the simulated fleet (default 42)')
     .option('--no-sim', 'no simulated fleet')
-    .action(async (opts: { port?: string; host?: string; data?: string; meters?: string; history?: string; speed?: string; seed?: string; sim: boolean }) => {
+    .option('--dlms', 'simulated meters serve DLMS/COSEM over TCP (127.10.x.y) and the head-end reads live data from them')
+    .option('--dlms-port <n>', 'TCP port of the simulated DLMS meters (default 4059)')
+    .action(async (opts: { port?: string; host?: string; data?: string; meters?: string; history?: string; speed?: string; seed?: string; sim: boolean; dlms?: boolean; dlmsPort?: string }) => {
       // A closed stdout (`meterstack start | head`) must not take the server down with EPIPE.
       process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'EPIPE') throw e; });
       try {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { hasCode } from '../../model/errors.ts';
 import { dataOf, decodeApdu, encodeApdu, type AccessSelection, type AttributeDescriptor } from './apdu/index.ts';
-import { hlsGmacResponse, SendCounters } from './security/index.ts';
+import { hlsGmacResponse, ReplayGuard, SendCounters } from './security/index.ts';
 import { CLIENT_TRANSITIONS, DlmsClientConnection, type ClientEvent, type ClientRequest, type ClientState } from './connection.ts';
 import type { CosemHandler } from './connection-server.ts';
 import { AK, ascii, CLIENT_TITLE, EK, exchange, h, pair, SERVER_TITLE } from './association/pair.test-helper.ts';
@@ -135,6 +135,51 @@ test('a mechanism the server does not offer is rejected (mechanism-name-not-reco
   const lowest = pair({ mechanism: 'lowest', handler: meter(), server: { mechanism: 'low' } });
   const ev2 = associate(lowest);
   assert.ok(ev2.type === 'rejected' && ev2.diagnostic.value === 14);
+});
+
+test('a wrong key under authenticated-encrypted is a rejected association with the diagnostic and the service error', () => {
+  const p = pair({ mechanism: 'lowest', policy: 'authenticated-encrypted', handler: meter(), client: { keys: { ek: AK, ak: AK } } });
+  const ev = associate(p);
+  assert.ok(ev.type === 'rejected', JSON.stringify(ev));
+  assert.equal(ev.result, 'rejected-permanent');
+  assert.deepEqual(ev.diagnostic, { source: 'acse-service-user', value: 1 });
+  assert.deepEqual(ev.serviceError, { type: 'confirmed-service-error', service: 'initiate', family: 'initiate', code: 0 });
+  assert.equal(p.client.state, 'idle');
+  assert.equal(p.server.state, 'idle');
+  // the AARE on the wire is the plain rejection a real meter sends
+  const aare = decodeApdu(p.server.receive(p.wire[0]!));
+  assert.ok(aare.type === 'aare' && aare.userInformation?.type === 'confirmed-service-error');
+});
+
+test('a replayed AARQ invocation counter under authenticated-encrypted is a rejected association', () => {
+  const p = pair({ mechanism: 'lowest', policy: 'authenticated-encrypted', handler: meter() });
+  assert.equal(associate(p).type, 'associated');
+  assert.equal(exchange(p, { type: 'release' }).type, 'released');
+  // a second head-end instance whose counter went back to 1: the meter has seen that counter
+  const replayed = new DlmsClientConnection({
+    clientSystemTitle: CLIENT_TITLE, serverSystemTitle: SERVER_TITLE, mechanism: 'lowest', securityPolicy: 'authenticated-encrypted',
+    keys: { ek: EK, ak: AK }, sendCounters: new SendCounters({ sink: () => {}, start: 1 }), replayGuard: new ReplayGuard({ sink: () => {} }),
+  });
+  replayed.receive(p.server.receive(replayed.send({ type: 'associate' })));
+  const ev = replayed.nextEvent();
+  assert.ok(ev?.type === 'rejected' && ev.diagnostic.source === 'acse-service-user' && ev.serviceError?.service === 'initiate', JSON.stringify(ev));
+  assert.equal(replayed.state, 'idle');
+  assert.equal(p.serverEvents.at(-1)?.type, 'dlms.security.replay-rejected');
+});
+
+test('an accepted AARE with a plain user-information under a ciphering policy still fails the client', () => {
+  const client = new DlmsClientConnection({
+    clientSystemTitle: CLIENT_TITLE, serverSystemTitle: SERVER_TITLE, mechanism: 'lowest', securityPolicy: 'authenticated-encrypted',
+    keys: { ek: EK, ak: AK }, sendCounters: new SendCounters({ sink: () => {} }), replayGuard: new ReplayGuard({ sink: () => {} }),
+  });
+  client.send({ type: 'associate' });
+  client.receive(encodeApdu({
+    type: 'aare', applicationContext: 'ln-ciphered', result: 'accepted', diagnostic: { source: 'acse-service-user', value: 0 },
+    respondingApTitle: SERVER_TITLE, mechanism: null, respondingAuthenticationValue: null, other: [],
+    userInformation: { type: 'confirmed-service-error', service: 'initiate', family: 'initiate', code: 0 },
+  }));
+  const ev = client.nextEvent();
+  assert.ok(ev?.type === 'failed' && hasCode(ev.error, 'DLMS_SECURITY_UNSUPPORTED'), JSON.stringify(ev));
 });
 
 test('HLS-GMAC with a wrong key fails on both sides', () => {

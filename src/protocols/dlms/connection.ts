@@ -230,7 +230,7 @@ export class DlmsClientConnection {
       throw new DlmsError('DLMS_SECURITY_BAD_SYSTEM_TITLE', 'the AARE responding-AP-title is not the expected server system title');
     }
     if (title !== null) this.#serverTitle = title;
-    const info = aare.userInformation === null ? null : this.#userInfo(aare.userInformation);
+    const info = aare.userInformation === null ? null : this.#userInfo(aare.userInformation, aare.result !== 'accepted');
     if (aare.result !== 'accepted') {
       this.#step('rx-aare-rejected');
       this.#events.push({ type: 'rejected', result: aare.result, diagnostic: aare.diagnostic, serviceError: info?.type === 'confirmed-service-error' ? info : null });
@@ -243,9 +243,15 @@ export class DlmsClientConnection {
     this.#associated();
   }
 
-  #userInfo(info: NonNullable<Extract<Apdu, { type: 'aare' }>['userInformation']>): Apdu {
+  /**
+   * The AARE user-information, deciphered per policy. A rejected AARE may carry a plain
+   * ConfirmedServiceError even under a ciphering policy: a meter that cannot decipher the AARQ
+   * (wrong key) or refuses its invocation counter has nothing to cipher the answer with, and the
+   * rejection is reported as such rather than as a security failure.
+   */
+  #userInfo(info: NonNullable<Extract<Apdu, { type: 'aare' }>['userInformation']>, rejected: boolean): Apdu {
     if (info.type !== 'ciphered') {
-      if (this.#channel.ciphered) throw new DlmsError('DLMS_SECURITY_UNSUPPORTED', `security policy ${this.#o.securityPolicy} refuses a plain AARE user-information`);
+      if (this.#channel.ciphered && !(rejected && info.type === 'confirmed-service-error')) throw new DlmsError('DLMS_SECURITY_UNSUPPORTED', `security policy ${this.#o.securityPolicy} refuses a plain AARE user-information`);
       return info;
     }
     return this.#open(encodeApdu(info));
