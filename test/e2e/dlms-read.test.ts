@@ -47,7 +47,7 @@ const dlmsRead = (...args: string[]) => runCli(['dlms', 'read', ...args, '--time
 test('reads the clock with the lowest-level association, as text and as JSON', async () => {
   const text = await dlmsRead(openAt, '0-0:1.0.0.255');
   assert.equal(text.code, 0, text.stderr);
-  assert.match(text.stdout, /^0-0:1\.0\.0\.255 .*class 8, attribute 2\n/);
+  assert.match(text.stdout, /^0-0:1\.0\.0\.255\b.*, class 8, attribute 2\n/);
   const shown = /octet-string (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)/.exec(text.stdout);
   assert.ok(shown, text.stdout);
   assert.ok(Math.abs(Date.parse(shown[1]!) / 1000 - now) < 120, `meter clock ${shown[1]} is near ${iso(now)}`);
@@ -133,4 +133,30 @@ test('bad options are CONFIG_INVALID before any connection', async () => {
   const noKeys = await dlmsRead(secureAt, '0-0:1.0.0.255', '--mechanism', 'hls-gmac');
   assert.equal(noKeys.code, 1);
   assert.match(noKeys.stderr, /^error CONFIG_INVALID: .*--ek and --ak/);
+});
+
+test('a meter that accepts the connection but never answers: exit 1 with DLMS_TRANSPORT_TIMEOUT within --timeout', async () => {
+  const sockets = new Set<net.Socket>();
+  const silent = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = silent.address() as net.AddressInfo;
+    const r = await runCli(['dlms', 'read', `127.0.0.1:${port}`, '0-0:1.0.0.255', '--timeout', '300'], childEnv(), 30_000);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^error DLMS_TRANSPORT_TIMEOUT/);
+  } finally {
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  }
+});
+
+test('profile capture objects (attribute 3) print their logical names', async () => {
+  const r = await dlmsRead(openAt, '1-0:99.1.0.255', '--attr', '3');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^1-0:99\.1\.0\.255\b.*, class 7, attribute 3: \d+ entries\n/);
+  assert.match(r.stdout, /\n8\t0000010000FF \(0-0:1\.0\.0\.255\)\t2\t0\n/);
+  assert.match(r.stdout, /\n3\t0100010800FF \(1-0:1\.8\.0\.255\)\t2\t0\n/);
 });

@@ -14,7 +14,7 @@
  */
 import type { Command } from 'commander';
 import { epochToIso, isoToEpoch, MeterstackError, obisDefinition } from '../../model/index.ts';
-import { obis, parseObisParts, type Obis } from '../../model/obis.ts';
+import { obis, obisFromBytes, parseObisParts, type Obis } from '../../model/obis.ts';
 import { dataOf, type AccessSelection, type AttributeDescriptor } from '../../protocols/dlms/apdu/index.ts';
 import { cosemDateTimeToUtc, decodeDateTimeOctets, type DlmsData } from '../../protocols/dlms/axdr/index.ts';
 import type { AuthMechanism, SecurityPolicy } from '../../protocols/dlms/association/types.ts';
@@ -35,6 +35,18 @@ const MECHANISMS: readonly AuthMechanism[] = ['lowest', 'low', 'hls-gmac'];
 const POLICIES: readonly SecurityPolicy[] = ['none', 'authenticated', 'encrypted', 'authenticated-encrypted'];
 /** Epoch of the clock-derived invocation counter: 2^32 tenths of a second from here last until 2037. */
 const COUNTER_EPOCH_MS = Date.UTC(2024, 0, 1);
+const clockCounter = (): number => Math.max(1, Math.floor((Date.now() - COUNTER_EPOCH_MS) / 100));
+
+/**
+ * A clock-derived counter borrows from the future: a read that sent k ciphered APDUs used counters
+ * up to start + k - 1. Waiting (bounded by k tenths of a second) until the clock has passed the last
+ * one used keeps the next run's counters above it.
+ */
+async function catchUp(counters: SendCounters): Promise<void> {
+  const used = Math.max(0, ...Object.values(counters.export().lastUsed));
+  const ahead = (used + 1 - clockCounter()) * 100;
+  if (ahead > 0) await new Promise((resolve) => setTimeout(resolve, ahead + 1));
+}
 
 interface ReadOptions {
   attr?: string;
@@ -116,7 +128,8 @@ interface Plan {
   readonly clientWPort: number;
   readonly serverWPort: number;
   readonly timeoutMs: number;
-  readonly invocationCounter: number;
+  /** null: from the clock (`clockCounter`). */
+  readonly invocationCounter: number | null;
 }
 
 function plan(targetText: string, obisText: string, o: ReadOptions): Plan {
@@ -141,7 +154,6 @@ function plan(targetText: string, obisText: string, o: ReadOptions): Plan {
   if (mechanism === 'low' && o.password === undefined) throw invalid('--mechanism low needs --password');
   const clientTitle = parseHex(o.clientTitle, '--client-title');
   if (clientTitle.length !== 8) throw invalid(`--client-title must be 8 octets (16 hex digits), got ${clientTitle.length}`);
-  const fromClock = Math.max(1, Math.floor((Date.now() - COUNTER_EPOCH_MS) / 100));
   return {
     host, port, ln, attribute: attributeOf(classId, ln, attributeId), range, mechanism, policy,
     password: o.password === undefined ? undefined : Uint8Array.from(Buffer.from(o.password, 'latin1')),
@@ -149,7 +161,7 @@ function plan(targetText: string, obisText: string, o: ReadOptions): Plan {
     clientWPort: integer(o.clientWport, '--client-wport', 0, 0xffff) ?? (mechanism === 'lowest' ? 16 : 1),
     serverWPort: integer(o.serverWport, '--server-wport', 0, 0xffff)!,
     timeoutMs: integer(o.timeout, '--timeout', 1, 0x7fffffff)!,
-    invocationCounter: integer(o.invocationCounter, '--invocation-counter', 1, 0xffffffff) ?? fromClock,
+    invocationCounter: integer(o.invocationCounter, '--invocation-counter', 1, 0xffffffff) ?? null,
   };
 }
 
@@ -165,38 +177,43 @@ const describe = (p: Plan): string => `${p.ln} class ${p.attribute.classId} attr
 /** Connects, associates, GETs, releases; the attribute's A-XDR bytes. */
 async function read(p: Plan): Promise<Uint8Array> {
   const sink = (): void => {};
+  const sendCounters = new SendCounters({ sink, start: p.invocationCounter ?? clockCounter() });
   const client = new DlmsClientConnection({
     clientSystemTitle: p.clientTitle, mechanism: p.mechanism, securityPolicy: p.policy,
     ...(p.password === undefined ? {} : { password: p.password }),
     ...(p.keys === undefined ? {} : { keys: p.keys }),
-    sendCounters: new SendCounters({ sink, start: p.invocationCounter }),
+    sendCounters,
     replayGuard: new ReplayGuard({ sink }),
   });
   const tcp = await openDlmsTcp({ host: p.host, port: p.port, clientWPort: p.clientWPort, serverWPort: p.serverWPort, connectTimeoutMs: p.timeoutMs });
   try {
-    const session = new DlmsSession(`${p.host}:${p.port}`, tcp, client, p.timeoutMs);
-    const assoc = await session.exchange({ type: 'associate' });
-    if (assoc.type !== 'associated') {
-      const why = associationError(assoc, session.received[session.received.length - 1]);
-      const secrets = p.mechanism === 'hls-gmac' || p.policy !== 'none' ? 'check --ek/--ak (and that --invocation-counter is above the last one the meter accepted)'
-        : p.mechanism === 'low' ? 'check --password' : 'check --client-wport (the meter may not offer a lowest-level association there)';
-      throw refusal(new DlmsError(why.code,
-        `the meter did not associate with mechanism ${p.mechanism}, policy ${p.policy}, client wPort ${p.clientWPort}, server wPort ${p.serverWPort}: ${why.message}; ${secrets}`,
-        { cause: why, ...(why.details ? { details: why.details } : {}) }));
-    }
-    try {
-      const access: AccessSelection | null = p.range === null ? null : rangeAccess(p.range.from, p.range.to);
-      const ev = await session.exchange({ type: 'get', attribute: p.attribute, access });
-      if (ev.type === 'response' && 'data' in ev) return ev.data;
-      if (ev.type === 'response') {
-        throw refusal(new DlmsError('DLMS_COSEM_BAD_OBJECT', `GET ${describe(p)}: the meter answered ${ev.error} (data-access-result)`, { details: { dataAccessResult: ev.error } }));
-      }
-      throw refusal(eventError(ev, `GET ${describe(p)}`));
-    } finally {
-      if (client.state === 'associated') await session.release();
-    }
+    return await associateAndGet(p, client, new DlmsSession(`${p.host}:${p.port}`, tcp, client, p.timeoutMs));
   } finally {
     await tcp.close();
+    if (p.invocationCounter === null) await catchUp(sendCounters);
+  }
+}
+
+async function associateAndGet(p: Plan, client: DlmsClientConnection, session: DlmsSession): Promise<Uint8Array> {
+  const assoc = await session.exchange({ type: 'associate' });
+  if (assoc.type !== 'associated') {
+    const why = associationError(assoc, session.received[session.received.length - 1]);
+    const check = p.mechanism === 'hls-gmac' || p.policy !== 'none' ? 'check --ek/--ak (and that --invocation-counter is above the last one the meter accepted)'
+      : p.mechanism === 'low' ? 'check --password' : 'check --client-wport (the meter may not offer a lowest-level association there)';
+    throw refusal(new DlmsError(why.code,
+      `the meter did not associate with mechanism ${p.mechanism}, policy ${p.policy}, client wPort ${p.clientWPort}, server wPort ${p.serverWPort}: ${why.message}; ${check}`,
+      { cause: why, ...(why.details ? { details: why.details } : {}) }));
+  }
+  try {
+    const access: AccessSelection | null = p.range === null ? null : rangeAccess(p.range.from, p.range.to);
+    const ev = await session.exchange({ type: 'get', attribute: p.attribute, access });
+    if (ev.type === 'response' && 'data' in ev) return ev.data;
+    if (ev.type === 'response') {
+      throw refusal(new DlmsError('DLMS_COSEM_BAD_OBJECT', `GET ${describe(p)}: the meter answered ${ev.error} (data-access-result)`, { details: { dataAccessResult: ev.error } }));
+    }
+    throw refusal(eventError(ev, `GET ${describe(p)}`));
+  } finally {
+    if (client.state === 'associated') await session.release();
   }
 }
 
@@ -222,7 +239,8 @@ function show(v: DlmsData): string {
       const iso = v.value.length === 12 ? dateTimeIso(v.value) : undefined;
       if (iso !== undefined) return iso;
       if (v.value.length > 0 && v.value.every((b) => b >= 0x20 && b < 0x7f)) return JSON.stringify(Buffer.from(v.value).toString('latin1'));
-      return Buffer.from(v.value).toString('hex').toUpperCase();
+      const bytes = Buffer.from(v.value).toString('hex').toUpperCase();
+      return v.value.length === 6 ? `${bytes} (${obisFromBytes(v.value)})` : bytes; // 6 octets: most likely a logical name
     }
     case 'visible-string':
     case 'utf8-string':
