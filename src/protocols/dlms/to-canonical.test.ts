@@ -190,3 +190,34 @@ test('push objects → readings; no scaler_unit → unmapped unless the device p
   const withSu = pushToReadings('M', objs, 0, new Map([[obis('1-0:1.8.0'), { scaler: 1, unit: 30 }]]));
   assert.deepEqual(withSu.registers.map((r) => [r.channel, r.value]), [[obis('1-0:1.8.0'), 70]]);
 });
+
+test('results own their arrays: a later conversion (other sizes, nulls, a failure) leaves an earlier result unchanged', () => {
+  const rows = regs(96);
+  const first = loadProfileToSeries(input(rows));
+  const snapshot = first.series.map((s) => ({ values: [...s.values], quality: [...s.quality] }));
+  const registers = first.registers.map((r) => r.value);
+  const small = regs(5).map((r, i) => (i === 2 ? { ...r, vals: [null, r.vals[1]!, null, r.vals[3]!] } : r));
+  const second = loadProfileToSeries(input(small));
+  assert.ok(second.issues.some((i) => i.kind === 'null-value'));
+  assert.throws(() => loadProfileToSeries(input(regs(3), { scalerUnits: { '1-0:1.8.0': { scaler: 0, unit: 30 } } })));
+  assert.throws(() => loadProfileToSeries(input([{ t: DAY + 900, vals: [1, 2, 3, 4] }], { scalerUnits: { ...SU, '1-0:1.8.0': { scaler: 50, unit: 30 } } })));
+  loadProfileToSeries(input(regs(300)));
+  assert.deepEqual(first.series.map((s) => ({ values: [...s.values], quality: [...s.quality] })), snapshot);
+  assert.deepEqual(first.registers.map((r) => r.value), registers);
+  // the same input again gives the same result
+  assert.deepEqual(loadProfileToSeries(input(rows)).series.map((s) => [...s.values]), snapshot.map((s) => s.values));
+});
+
+test('integer scaling: ×10^k exact, zero is +0, beyond MAX_VALUE throws a typed error', () => {
+  const rows: Row[] = [{ t: DAY + 900, vals: [0, 0, 0, 0] }, { t: DAY + 1800, vals: [5, 7, 0, 2] }];
+  const res = loadProfileToSeries(input(rows, { previous: [{ meterId: 'M1', channel: obis('1-0:2.8.0'), at: DAY, value: 0, quality: 'A' }] }));
+  const exp = res.series.find((s) => s.channel === obis('1-0:2.8.0'))!;
+  assert.deepEqual([...exp.values], [0, 70]);
+  assert.ok(Object.is(exp.values[0], 0));
+  assert.equal(res.registers.find((r) => r.channel === obis('1-0:4.8.0'))!.value, 2000);
+  assert.ok(Object.is(res.registers.find((r) => r.channel === obis('1-0:3.8.0'))!.value, 0));
+  assert.throws(
+    () => loadProfileToSeries(input(rows, { scalerUnits: { ...SU, '1-0:1.8.0': { scaler: 40, unit: 30 } } })),
+    (e) => hasCode(e, 'DLMS_BAD_VALUE') && /beyond/.test((e as Error).message),
+  );
+});

@@ -20,7 +20,7 @@
  */
 import { obis as toObis, type Obis } from '../../model/obis.ts';
 import { OBIS_TABLE, type ObisDefinition } from '../../model/reading-type.ts';
-import { isValidIntervalLength, type IntervalSeries, type RegisterReading } from '../../model/reading.ts';
+import { isValidIntervalLength, MAX_VALUE, type IntervalSeries, type RegisterReading } from '../../model/reading.ts';
 import { QUALITY } from '../../model/quality.ts';
 import type { EpochSeconds } from '../../model/time.ts';
 import type { WalkOptions } from './axdr/walk.ts';
@@ -97,9 +97,10 @@ export function loadProfileToSeries(input: LoadProfileInput): LoadProfileResult 
     throw new DlmsError('DLMS_COSEM_BAD_OBJECT', `walked profile has ${walked.columns.length} columns for ${caps.length} capture objects`);
   }
   const issues: ProfileIssue[] = [];
+  const amrCol = caps.findIndex(isAmrStatus);
   const columns = mapColumns(caps, input.scalerUnits, issues);
-  const state = rowStates(walked, caps, clockCol);
-  const order = acceptedRows(walked, caps, clockCol, state, period, issues);
+  const state = rowStates(walked, amrCol, clockCol);
+  const order = acceptedRows(walked, amrCol, clockCol, state, period, issues);
   const times = walked.columns[clockCol]!;
   const series: IntervalSeries[] = [];
   const registers: RegisterReading[] = [];
@@ -121,29 +122,32 @@ export function loadProfileToSeries(input: LoadProfileInput): LoadProfileResult 
 }
 
 function scalerUnitOf(map: LoadProfileInput['scalerUnits'], code: Obis): ScalerUnit | undefined {
-  const get = (k: string): ScalerUnit | DlmsData | undefined =>
-    map instanceof Map ? (map as ReadonlyMap<string, ScalerUnit | DlmsData>).get(k) : (map as Record<string, ScalerUnit | DlmsData>)[k];
-  let v = get(code);
+  let v = scalerUnitEntry(map, code);
   if (v === undefined) {
-    for (const k of map instanceof Map ? map.keys() : Object.keys(map)) if (toObis(k as string) === code) v = get(k as string);
+    for (const k of map instanceof Map ? map.keys() : Object.keys(map)) if (toObis(k as string) === code) v = scalerUnitEntry(map, k as string);
   }
   if (v === undefined) return undefined;
   return 'type' in v ? parseScalerUnit(v) : v;
 }
 
+function scalerUnitEntry(map: LoadProfileInput['scalerUnits'], k: string): ScalerUnit | DlmsData | undefined {
+  return map instanceof Map ? (map as ReadonlyMap<string, ScalerUnit | DlmsData>).get(k) : (map as Record<string, ScalerUnit | DlmsData>)[k];
+}
+
 function mapColumns(caps: readonly CaptureObject[], scalerUnits: LoadProfileInput['scalerUnits'], issues: ProfileIssue[]): Column[] {
   const out: Column[] = [];
-  caps.forEach((c, index) => {
-    if (isClockColumn(c) || isAmrStatus(c)) return;
+  for (let index = 0; index < caps.length; index++) {
+    const c = caps[index]!;
+    if (isClockColumn(c) || isAmrStatus(c)) continue;
     const def = c.attributeIndex === 2 ? OBIS_TABLE.get(c.logicalName) : undefined;
     if (!def) {
       issues.push({ kind: 'unmapped-column', channel: c.logicalName, detail: `column ${index} (class ${c.classId} ${c.logicalName} attr ${c.attributeIndex}) has no canonical channel` });
-      return;
+      continue;
     }
     const su = scalerUnitOf(scalerUnits, c.logicalName);
     if (!su) throw new DlmsError('DLMS_COSEM_BAD_OBJECT', `no scaler_unit given for captured register ${c.logicalName}`);
     out.push({ index, def, pow10: storedUnitFor(su, def.unit).pow10 });
-  });
+  }
   return out;
 }
 
@@ -153,10 +157,27 @@ function isAmrStatus(c: CaptureObject): boolean {
 }
 const AMR_LN = /^0-\d+:96\.10\./;
 
+/**
+ * Reusable memory for the per-call working arrays (row states, converted columns), which never
+ * leave loadProfileToSeries: a fresh typed array costs an off-heap allocation each, a view on
+ * this almost nothing. Only the arrays of the returned series are allocated per call.
+ */
+let scratchBytes = new Uint8Array(0);
+let scratchValues = new Float64Array(0);
+
+function scratchStates(rows: number): Uint8Array {
+  if (scratchBytes.length < rows) scratchBytes = new Uint8Array(Math.max(rows, 2 * scratchBytes.length));
+  return scratchBytes.subarray(0, rows).fill(ROW_OK);
+}
+
+function scratchColumn(rows: number): Float64Array {
+  if (scratchValues.length < rows) scratchValues = new Float64Array(Math.max(rows, 2 * scratchValues.length));
+  return scratchValues.subarray(0, rows).fill(NaN);
+}
+
 /** Per row: ok, doubtful or rejected, from the clock status and an AMR status column. */
-function rowStates(w: WalkedProfile, caps: readonly CaptureObject[], clockCol: number): Uint8Array {
-  const st = new Uint8Array(w.rows);
-  const amrCol = caps.findIndex(isAmrStatus);
+function rowStates(w: WalkedProfile, amrCol: number, clockCol: number): Uint8Array {
+  const st = scratchStates(w.rows);
   const amr = amrCol >= 0 ? w.columns[amrCol]! : undefined;
   const times = w.columns[clockCol]!;
   for (let r = 0; r < w.rows; r++) {
@@ -170,9 +191,8 @@ function rowStates(w: WalkedProfile, caps: readonly CaptureObject[], clockCol: n
 
 /** Indices of accepted rows in time order; reports every rejected row. */
 function acceptedRows(
-  w: WalkedProfile, caps: readonly CaptureObject[], clockCol: number, st: Uint8Array, period: number, issues: ProfileIssue[],
+  w: WalkedProfile, amrCol: number, clockCol: number, st: Uint8Array, period: number, issues: ProfileIssue[],
 ): number[] {
-  const amrCol = caps.findIndex(isAmrStatus);
   const times = w.columns[clockCol]!;
   const rows: number[] = [];
   for (let r = 0; r < w.rows; r++) {
@@ -204,14 +224,24 @@ function acceptedRows(
   });
 }
 
-/** Raw column → stored-unit integers (NaN for null cells) for the accepted rows. */
+/** Raw column → stored-unit integers (NaN for null cells) for the accepted rows; valid until the next call. */
 function convertColumn(raw: Float64Array, order: readonly number[], col: Column, issues: ProfileIssue[]): Float64Array {
-  const out = new Float64Array(raw.length).fill(NaN);
+  const out = scratchColumn(raw.length);
   let rounded = 0;
   let nulls = 0;
-  for (const r of order) {
+  // Integers scaled up (the usual case) need neither rounding nor scaleToInteger's result object.
+  const mul = col.pow10 >= 0 ? 10 ** col.pow10 : NaN;
+  for (let i = 0; i < order.length; i++) {
+    const r = order[i]!;
     const v = raw[r]!;
     if (Number.isNaN(v)) { nulls++; continue; }
+    if (Number.isInteger(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER) {
+      const x = v * mul;
+      if (Math.abs(x) <= MAX_VALUE) {
+        out[r] = x === 0 ? 0 : x;
+        continue;
+      }
+    }
     const s = scaleToInteger(v, col.pow10);
     out[r] = s.value;
     if (s.rounded) rounded++;
@@ -234,7 +264,8 @@ function deltaSeries(
   let pt = previous === undefined ? NaN : t0 - period;
   let pv = previous ?? NaN;
   let pd = false;
-  for (const r of order) {
+  for (let k = 0; k < order.length; k++) {
+    const r = order[k]!;
     const t = times[r]!;
     const v = conv[r]!;
     if (Number.isNaN(v)) continue;
@@ -242,7 +273,8 @@ function deltaSeries(
     if (!Number.isNaN(pv)) {
       const delta = v - pv;
       if (t - pt === period) {
-        const i = (t - start) / period - 1;
+        // rows are on the grid from `start`: an exact small integer
+        const i = ((t - start) / period - 1) | 0;
         values[i] = delta;
         quality[i] = pd || doubt ? QUALITY.V : QUALITY.A;
       } else {
@@ -264,10 +296,11 @@ function sampledSeries(
   const n = (times[order[order.length - 1]!]! - start) / period;
   const values = new Float64Array(n);
   const quality = new Uint8Array(n).fill(QUALITY.N);
-  for (const r of order) {
+  for (let k = 0; k < order.length; k++) {
+    const r = order[k]!;
     const v = conv[r]!;
     if (Number.isNaN(v)) continue;
-    const i = (times[r]! - start) / period - 1;
+    const i = ((times[r]! - start) / period - 1) | 0;
     values[i] = v;
     quality[i] = state[r] === ROW_DOUBT ? QUALITY.V : QUALITY.A;
   }

@@ -15,8 +15,11 @@ for (const [tag, size] of [
   [0, 0], [255, 0], [3, 1], [5, 4], [6, 4], [13, 1], [15, 1], [16, 2], [17, 1], [18, 2],
   [20, 8], [21, 8], [22, 1], [23, 4], [24, 8], [25, 12], [26, 5], [27, 4],
 ] as const) FIXED[tag] = size;
-/** Length-prefixed octet-oriented types: octet-string, visible-string, utf8-string. */
-const OCTET_TYPES = new Set([9, 10, 12]);
+/** Length-prefixed octet-oriented types: octet-string, visible-string, utf8-string (1), by tag. */
+const OCTET = new Uint8Array(256);
+OCTET[9] = OCTET[10] = OCTET[12] = 1;
+/** Most tag and length octets a uniform-array template may compare per element. */
+const MAX_TEMPLATE = 64;
 
 function tooDeep(at: number): DlmsError {
   return new DlmsError('DLMS_TOO_DEEP', `nesting deeper than ${DEFAULT_MAX_DEPTH} at offset ${at}`, { offset: at });
@@ -36,9 +39,15 @@ function skipDescription(r: ApduReader, depth: number): void {
   } else if (tag === 2) {
     const n = r.count('structure description element count');
     for (let i = 0; i < n; i++) skipDescription(r, depth + 1);
-  } else if (FIXED[tag]! < 0 && !OCTET_TYPES.has(tag) && tag !== 4) {
+  } else if (FIXED[tag]! < 0 && OCTET[tag] === 0 && tag !== 4) {
     throw badTag(tag, at);
   }
+}
+
+/** Moves past `n` octets of content, without making a view of them. */
+function skipOctets(r: ApduReader, n: number, what: string): void {
+  if (r.end - r.pos < n) r.need(n, what);
+  r.pos += n;
 }
 
 function skipValue(r: ApduReader, depth: number): void {
@@ -47,21 +56,90 @@ function skipValue(r: ApduReader, depth: number): void {
   const tag = r.u8('data tag');
   const fixed = FIXED[tag]!;
   if (fixed >= 0) {
-    if (r.pos + fixed > r.end) r.need(fixed, `${hex2(tag)} value`);
-    r.pos += fixed;
-  } else if (tag === 1 || tag === 2) {
-    const n = r.count(tag === 1 ? 'array element count' : 'structure element count');
+    skipOctets(r, fixed, `${hex2(tag)} value`);
+  } else if (tag === 1) {
+    skipElements(r, r.count('array element count'), depth + 1);
+  } else if (tag === 2) {
+    const n = r.count('structure element count');
     for (let i = 0; i < n; i++) skipValue(r, depth + 1);
-  } else if (OCTET_TYPES.has(tag)) {
-    r.view(r.length('string length'), 'string');
+  } else if (OCTET[tag] === 1) {
+    skipOctets(r, r.length('string length'), 'string');
   } else if (tag === 4) {
-    r.view(Math.ceil(r.length('bit-string length') / 8), 'bit-string');
+    skipOctets(r, Math.ceil(r.length('bit-string length') / 8), 'bit-string');
   } else if (tag === 19) {
     skipDescription(r, depth + 1);
-    r.view(r.length('compact array contents length'), 'compact array contents');
+    skipOctets(r, r.length('compact array contents length'), 'compact array contents');
   } else {
     throw badTag(tag, at);
   }
+}
+
+/**
+ * The `n` elements of an array. The first is checked in full; its tag and length octets then
+ * form a template: a later element whose octets at those places are the same has the same shape
+ * and the same size, so it is valid and skipped in one step (a load-profile row costs a handful
+ * of comparisons). Any other element is checked in full, so the result and the errors are those
+ * of checking every element.
+ */
+function skipElements(r: ApduReader, n: number, depth: number): void {
+  if (n === 0) return;
+  const first = r.pos;
+  skipValue(r, depth);
+  if (n === 1) return;
+  const stride = r.pos - first;
+  const heads = template(r.bytes, first, r.pos);
+  const b = r.bytes;
+  for (let i = 1; i < n; i++) {
+    const at = r.pos;
+    if (heads !== null && at + stride <= r.end) {
+      let same = true;
+      for (let k = 0; k < heads.length; k++) {
+        const o = heads[k]!;
+        if (b[at + o] !== b[first + o]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        r.pos = at + stride;
+        continue;
+      }
+    }
+    skipValue(r, depth);
+  }
+}
+
+/**
+ * Offsets (from `start`) of every tag and length octet of the already checked value at
+ * [start, end); null when the value holds a compact array or needs more than MAX_TEMPLATE of them.
+ */
+function template(b: Uint8Array, start: number, end: number): number[] | null {
+  const heads: number[] = [];
+  return templateAt(b, start, start, heads) === end ? heads : null;
+}
+
+function templateAt(b: Uint8Array, start: number, pos: number, heads: number[]): number {
+  if (heads.length >= MAX_TEMPLATE) return -1;
+  heads.push(pos - start);
+  const tag = b[pos++]!;
+  const fixed = FIXED[tag]!;
+  if (fixed >= 0) return pos + fixed;
+  if (tag === 19) return -1;
+  let len = b[pos]!;
+  heads.push(pos++ - start);
+  if (len >= 0x80) {
+    const k = len & 0x7f;
+    len = 0;
+    for (let i = 0; i < k; i++) {
+      len = len * 256 + b[pos]!;
+      heads.push(pos++ - start);
+    }
+  }
+  if (tag === 1 || tag === 2) {
+    for (let i = 0; i < len && pos >= 0; i++) pos = templateAt(b, start, pos, heads);
+    return pos;
+  }
+  return pos + (tag === 4 ? Math.ceil(len / 8) : len);
 }
 
 /** Offset just after the one A-XDR value that starts at `offset`. */

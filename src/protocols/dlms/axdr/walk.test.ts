@@ -75,3 +75,33 @@ test('fuzz › walker › mutated profiles only ever throw DLMS_ errors', () => 
     { numRuns: 3000 },
   );
 });
+
+test('property: statusColumn reports each row’s clock status octet (0xFF for a null cell) in the same pass', () => {
+  fc.assert(
+    fc.property(fc.array(rowArb, { maxLength: 60 }), fc.array(fc.integer({ min: 0, max: 0xff }), { minLength: 60, maxLength: 60 }), fc.nat(), (rows, statuses, nullAt) => {
+      const withStatus = rows.map((row, i) => {
+        const cells = (row as unknown as { value: DlmsData[] }).value;
+        if (i === nullAt % Math.max(1, rows.length)) return d.structure(d.null(), ...cells.slice(1));
+        const stamp = cells[0]!;
+        const octets = stamp.type === 'date-time' ? encodeData(stamp).subarray(1) : Uint8Array.from((stamp as { value: Uint8Array }).value);
+        octets[11] = statuses[i]!;
+        return d.structure(stamp.type === 'date-time' ? d.dateTime(decodeDateTimeOctets(octets)) : d.octets(octets), ...cells.slice(1));
+      });
+      const bytes = encodeData(d.array(...withStatus));
+      const got = walkProfile(bytes, COLS, { statusColumn: 0 });
+      const want = withStatus.map((_, i) => (i === nullAt % Math.max(1, rows.length) ? 0xff : statuses[i]!));
+      assert.deepEqual([...got.clockStatus!], want);
+      assert.equal(walkProfile(bytes, COLS).clockStatus, undefined);
+    }),
+    { numRuns: 100 },
+  );
+  assertRaises(() => walkProfile(fromHex('01 00'), COLS, { statusColumn: 1 }), 'DLMS_BAD_VALUE');
+});
+
+test('walker columns are independent views: writing one leaves the others alone', () => {
+  const bytes = encodeData(d.array(d.structure(d.u32(1), d.u32(2)), d.structure(d.u32(3), d.u32(4))));
+  const got = walkProfile(bytes, ['numeric', 'numeric']);
+  got.columns[0]!.fill(9);
+  assert.deepEqual([...got.columns[1]!], [2, 4]);
+  assert.equal(got.columns[0]!.length, 2);
+});

@@ -13,19 +13,31 @@ export type ColumnType = 'date-time' | 'numeric' | IntType | BigIntType | FloatT
 
 export interface WalkOptions extends ToUtcOptions {
   readonly offset?: number;
+  /** Index of a date-time column whose clock status octet (octet 12 of the date-time) to report per row. */
+  readonly statusColumn?: number;
 }
 
 export interface ProfileColumns {
   readonly rows: number;
+  /** One column per ColumnType; the columns (and `clockStatus`) are views into one ArrayBuffer of their own. */
   readonly columns: Float64Array[];
   /** Offset after the array. */
   readonly end: number;
+  /** With `statusColumn`: that column's clock status octet per row (0xFF for a null cell). */
+  readonly clockStatus?: Uint8Array;
 }
 
-const NUMERIC_TAGS = new Set<number>([5, 6, 15, 16, 17, 18, 20, 21, 22, 23, 24, 13]);
+/** Numeric tags (the integer, unsigned, enum and float types), by tag. */
+const NUMERIC = new Uint8Array(256);
+for (const t of [5, 6, 15, 16, 17, 18, 20, 21, 22, 23, 24, 13]) NUMERIC[t] = 1;
 const MONTH_DAYS = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** Column kinds in the per-column plan: a date-time, any numeric type, or one specific tag (≥ 0). */
+const DATE = -2;
+const ANY_NUMBER = -1;
 
 const mismatch = (msg: string, offset: number): DlmsError => new DlmsError('DLMS_SHAPE_MISMATCH', msg, { offset });
+const truncated = (what: string, offset: number): DlmsError =>
+  new DlmsError('DLMS_TRUNCATED', `${what} at offset ${offset} is cut short`, { offset });
 
 export function walkProfile(bytes: Uint8Array, columns: readonly ColumnType[], opts: WalkOptions = {}): ProfileColumns {
   const r = new Reader(bytes, opts.offset ?? 0);
@@ -37,17 +49,26 @@ export function walkProfile(bytes: Uint8Array, columns: readonly ColumnType[], o
   if (rows * (2 + width) > r.remaining) {
     throw new DlmsError('DLMS_TRUNCATED', `${rows} rows of ${width} columns cannot fit in the ${r.remaining} octet(s) left`, { offset: countAt });
   }
-  const expected = columns.map((c) => (c === 'date-time' || c === 'numeric' ? -1 : TAG[c]));
-  const isDate = columns.map((c) => c === 'date-time');
-  const out = columns.map(() => new Float64Array(rows));
+  const statusCol = opts.statusColumn ?? -1;
+  if (statusCol >= 0 && columns[statusCol] !== 'date-time') {
+    throw new DlmsError('DLMS_BAD_VALUE', `status column ${statusCol} is not a date-time column`);
+  }
+  // One backing store for all columns: allocating an ArrayBuffer costs far more than a view on one.
+  const memory = new ArrayBuffer(rows * width * 8 + (statusCol >= 0 ? rows : 0));
+  const kind: number[] = [];
+  const out: Float64Array[] = [];
+  for (let col = 0; col < width; col++) {
+    const c = columns[col]!;
+    kind.push(c === 'date-time' ? DATE : c === 'numeric' ? ANY_NUMBER : TAG[c]);
+    out.push(new Float64Array(memory, col * rows * 8, rows));
+  }
+  const status = statusCol >= 0 ? new Uint8Array(memory, rows * width * 8, rows).fill(0xff) : undefined;
   const sign = opts.deviationSign === 'inverted' ? -1 : 1;
   const limit = r.end;
   let pos = r.pos;
-  const truncated = (what: string): DlmsError =>
-    new DlmsError('DLMS_TRUNCATED', `${what} at offset ${pos} is cut short`, { offset: pos });
   for (let row = 0; row < rows; row++) {
     const rowAt = pos;
-    if (pos + 2 > limit) throw truncated('row structure header');
+    if (pos + 2 > limit) throw truncated('row structure header', pos);
     if (bytes[pos] !== TAG.structure) throw mismatch(`row ${row} at offset ${rowAt} is not a structure`, rowAt);
     let n = bytes[pos + 1]!;
     pos += 2;
@@ -59,30 +80,31 @@ export function walkProfile(bytes: Uint8Array, columns: readonly ColumnType[], o
     if (n !== width) throw mismatch(`row ${row} at offset ${rowAt} has ${n} elements, expected ${width}`, rowAt);
     for (let col = 0; col < width; col++) {
       const cellAt = pos;
-      if (pos >= limit) throw truncated('data tag');
+      if (pos >= limit) throw truncated('data tag', pos);
       const tag = bytes[pos++]!;
       if (tag === TAG['null-data']) {
         out[col]![row] = NaN;
         continue;
       }
-      if (isDate[col]) {
+      const want = kind[col]!;
+      if (want === DATE) {
         if (tag === TAG['octet-string']) {
-          if (pos >= limit) throw truncated('octet-string length');
+          if (pos >= limit) throw truncated('octet-string length', pos);
           if (bytes[pos++] !== 12) throw mismatch(`row ${row} column ${col} at offset ${cellAt} is not a 12-octet date-time`, cellAt);
         } else if (tag !== TAG['date-time']) {
           throw mismatch(`row ${row} column ${col} at offset ${cellAt}: tag ${tag} is not a date-time`, cellAt);
         }
-        if (pos + 12 > limit) throw truncated('date-time');
+        if (pos + 12 > limit) throw truncated('date-time', pos);
         out[col]![row] = dateTimeAt(bytes, pos, sign, opts);
+        if (col === statusCol) status![row] = bytes[pos + 11]!;
         pos += 12;
         continue;
       }
-      const want = expected[col]!;
-      if (want === -1 ? !NUMERIC_TAGS.has(tag) : tag !== want) {
+      if (want === ANY_NUMBER ? NUMERIC[tag] !== 1 : tag !== want) {
         throw mismatch(`row ${row} column ${col} at offset ${cellAt}: tag ${tag} is not ${columns[col]}`, cellAt);
       }
       if (tag === 6) {
-        if (pos + 4 > limit) throw truncated('double-long-unsigned');
+        if (pos + 4 > limit) throw truncated('double-long-unsigned', pos);
         out[col]![row] = ((bytes[pos]! << 24) >>> 0) + ((bytes[pos + 1]! << 16) | (bytes[pos + 2]! << 8) | bytes[pos + 3]!);
         pos += 4;
       } else {
@@ -93,7 +115,7 @@ export function walkProfile(bytes: Uint8Array, columns: readonly ColumnType[], o
     }
   }
   r.pos = pos;
-  return { rows, columns: out, end: r.pos };
+  return status === undefined ? { rows, columns: out, end: pos } : { rows, columns: out, end: pos, clockStatus: status };
 }
 
 function numberAt(r: Reader, tag: number): number {

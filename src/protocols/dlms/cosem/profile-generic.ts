@@ -2,11 +2,10 @@
  * Profile generic (class 7): capture objects (attr 3), capture period (attr 4), sort method
  * (attr 5), entries in use (attr 7), and the column description that lets the fast walker
  * (`walkProfile`) decode a buffer (attr 2) into typed columns. Clock columns (class 8 attr 2)
- * become epoch seconds; the clock status octet of each row is read by a second, cheap pass.
+ * become epoch seconds; the walker also reports each row's clock status octet.
  */
 import { obisFromBytes, type Obis } from '../../../model/obis.ts';
-import { decodeLength } from '../axdr/bytes.ts';
-import { FIXED_SIZE, TAG, type DlmsData } from '../axdr/types.ts';
+import type { DlmsData } from '../axdr/types.ts';
 import { walkProfile, type ColumnType, type WalkOptions } from '../axdr/walk.ts';
 import { DlmsError } from '../errors.ts';
 import { CLASS_ID } from './classes.ts';
@@ -87,43 +86,10 @@ export interface WalkedProfile {
   readonly clockStatus?: Uint8Array;
 }
 
-/** Decode a buffer (attr 2) with the fast walker, then pick up each row's clock status. */
+/** Decode a buffer (attr 2) with the fast walker, with each row's clock status (of the first clock column). */
 export function walkProfileBuffer(bytes: Uint8Array, captures: readonly CaptureObject[], opts: WalkOptions = {}): WalkedProfile {
-  const walked = walkProfile(bytes, profileColumnTypes(captures), opts);
   const clockCol = captures.findIndex(isClockColumn);
-  if (clockCol < 0) return { rows: walked.rows, columns: walked.columns };
-  return { rows: walked.rows, columns: walked.columns, clockStatus: clockStatuses(bytes, walked.rows, captures.length, clockCol, opts.offset ?? 0) };
-}
-
-/**
- * Second pass over a buffer the walker has already validated: skip cells by tag and read octet 11
- * of the clock column's date-time. Cost is a few comparisons per cell.
- */
-/** Content size by tag for the fixed-size types (0 for the rest), for the status pass. */
-const SIZE_BY_TAG = new Uint8Array(256);
-for (const [type, size] of Object.entries(FIXED_SIZE)) SIZE_BY_TAG[TAG[type as keyof typeof TAG]] = size;
-
-function clockStatuses(b: Uint8Array, rows: number, width: number, clockCol: number, offset: number): Uint8Array {
-  const out = new Uint8Array(rows).fill(0xff);
-  let pos = offset + 1;
-  pos = skipLength(b, pos);
-  for (let row = 0; row < rows; row++) {
-    pos = skipLength(b, pos + 1);
-    for (let col = 0; col < width; col++) {
-      const tag = b[pos++]!;
-      if (tag === TAG['octet-string']) {
-        // The walker admits an octet-string only as a 12-octet date-time (one length octet).
-        if (col === clockCol) out[row] = b[pos + 12]!;
-        pos += 1 + b[pos]!;
-      } else {
-        if (col === clockCol && tag === TAG['date-time']) out[row] = b[pos + 11]!;
-        pos += SIZE_BY_TAG[tag]!;
-      }
-    }
-  }
-  return out;
-}
-
-function skipLength(b: Uint8Array, pos: number): number {
-  return b[pos]! < 0x80 ? pos + 1 : decodeLength(b, pos).end;
+  const walked = walkProfile(bytes, profileColumnTypes(captures), clockCol < 0 ? opts : { ...opts, statusColumn: clockCol });
+  if (walked.clockStatus === undefined) return { rows: walked.rows, columns: walked.columns };
+  return { rows: walked.rows, columns: walked.columns, clockStatus: walked.clockStatus };
 }
