@@ -51,7 +51,8 @@ test('skipData on uniform arrays agrees with checking every element, intact or m
 
 /**
  * Reference: every element checked on its own, as skipData did before the uniform-array template;
- * the end, or a failure (out of bounds, bad tag, bad length, too deep). No compact arrays here.
+ * the end, or a failure (out of bounds, bad tag, bad length, too deep). A compact array (which a
+ * mutation can produce) is skipped as skipData does: its type description, then its contents.
  */
 function referenceOutcome(b: Uint8Array): { end: number } | { failed: true } {
   try {
@@ -62,14 +63,8 @@ function referenceOutcome(b: Uint8Array): { end: number } | { failed: true } {
   }
 }
 
-function refChecked(b: Uint8Array, pos: number, depth: number): number {
-  if (depth > DEFAULT_MAX_DEPTH || pos >= b.length) throw new Error('bad');
-  const tag = b[pos++]!;
-  if (FIXED[tag] !== undefined) {
-    if (pos + FIXED[tag]! > b.length) throw new Error('bad');
-    return pos + FIXED[tag]!;
-  }
-  if (![1, 2, 4, 9, 10, 12].includes(tag)) throw new Error('bad');
+function refLength(b: Uint8Array, at: number): [n: number, pos: number] {
+  let pos = at;
   if (pos >= b.length) throw new Error('bad');
   let n = b[pos++]!;
   if (n >= 0x80) {
@@ -78,6 +73,44 @@ function refChecked(b: Uint8Array, pos: number, depth: number): number {
     n = 0;
     for (let i = 0; i < k; i++) n = n * 256 + b[pos++]!;
   }
+  return [n, pos];
+}
+
+function refDescription(b: Uint8Array, at: number, depth: number): number {
+  let pos = at;
+  if (depth > DEFAULT_MAX_DEPTH || pos >= b.length) throw new Error('bad');
+  const tag = b[pos++]!;
+  if (tag === 1) {
+    if (pos + 2 > b.length) throw new Error('bad');
+    return refDescription(b, pos + 2, depth + 1);
+  }
+  if (tag === 2) {
+    const [n, p] = refLength(b, pos);
+    if (n > b.length - p) throw new Error('bad');
+    pos = p;
+    for (let i = 0; i < n; i++) pos = refDescription(b, pos, depth + 1);
+    return pos;
+  }
+  if (FIXED[tag] === undefined && ![4, 9, 10, 12].includes(tag)) throw new Error('bad');
+  return pos;
+}
+
+function refChecked(b: Uint8Array, at: number, depth: number): number {
+  let pos = at;
+  if (depth > DEFAULT_MAX_DEPTH || pos >= b.length) throw new Error('bad');
+  const tag = b[pos++]!;
+  if (FIXED[tag] !== undefined) {
+    if (pos + FIXED[tag]! > b.length) throw new Error('bad');
+    return pos + FIXED[tag]!;
+  }
+  if (tag === 19) {
+    const [len, p] = refLength(b, refDescription(b, pos, depth + 1));
+    if (p + len > b.length) throw new Error('bad');
+    return p + len;
+  }
+  if (![1, 2, 4, 9, 10, 12].includes(tag)) throw new Error('bad');
+  let n: number;
+  [n, pos] = refLength(b, pos);
   if (tag === 1 || tag === 2) {
     if (n > b.length - pos) throw new Error('bad');
     for (let i = 0; i < n; i++) pos = refChecked(b, pos, depth + 1);
