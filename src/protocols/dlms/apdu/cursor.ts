@@ -4,6 +4,7 @@
  * and a chunked writer that appends big payloads (raw data blocks) without copying them octet by octet.
  */
 import { DlmsError } from '../errors.ts';
+import { encodeLength, Reader } from '../axdr/bytes.ts';
 
 export function bad(message: string, offset: number): DlmsError {
   return new DlmsError('DLMS_BAD_APDU', message, { offset });
@@ -11,34 +12,8 @@ export function bad(message: string, offset: number): DlmsError {
 
 export const hex2 = (b: number): string => `0x${b.toString(16).padStart(2, '0')}`;
 
-export class ApduReader {
-  readonly bytes: Uint8Array;
-  pos: number;
-  readonly end: number;
-
-  constructor(bytes: Uint8Array, pos = 0, end = bytes.length) {
-    this.bytes = bytes;
-    this.pos = pos;
-    this.end = end;
-  }
-
-  get remaining(): number {
-    return this.end - this.pos;
-  }
-
-  need(n: number, what: string): void {
-    if (this.end - this.pos < n) {
-      throw new DlmsError('DLMS_TRUNCATED', `${what} needs ${n} octet(s) at offset ${this.pos}, ${Math.max(0, this.end - this.pos)} left`, {
-        offset: this.pos,
-      });
-    }
-  }
-
-  u8(what: string): number {
-    this.need(1, what);
-    return this.bytes[this.pos++]!;
-  }
-
+/** The A-XDR reader (bounds checks, lengths, DLMS_TRUNCATED with offsets) plus what APDUs need. */
+export class ApduReader extends Reader {
   i8(what: string): number {
     const b = this.u8(what);
     return b >= 0x80 ? b - 0x100 : b;
@@ -65,24 +40,6 @@ export class ApduReader {
     const out = this.bytes.subarray(this.pos, this.pos + n);
     this.pos += n;
     return out;
-  }
-
-  /** A copy of the next `n` octets. */
-  take(n: number, what: string): Uint8Array {
-    return Uint8Array.from(this.view(n, what));
-  }
-
-  /** A-XDR / BER definite length: < 0x80 itself, 0x81..0x84 announce 1..4 big-endian octets. */
-  length(what: string): number {
-    const at = this.pos;
-    const first = this.u8(what);
-    if (first < 0x80) return first;
-    const n = first & 0x7f;
-    if (n === 0 || n > 4) throw new DlmsError('DLMS_BAD_LENGTH', `${what}: length prefix ${hex2(first)} at offset ${at} is not 0x00..0x84`, { offset: at });
-    this.need(n, what);
-    let len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + this.bytes[this.pos++]!;
-    return len;
   }
 
   /** A length (or element count) that must fit, at `minEach` octets per unit, in what is left. */
@@ -167,13 +124,7 @@ export class ApduWriter {
 
   length(n: number, what = 'length'): this {
     checkUint(n, 0xffffffff, what);
-    if (n < 0x80) {
-      this.cur.push(n);
-      return this;
-    }
-    const out: number[] = [];
-    for (let v = n; v > 0; v = Math.floor(v / 256)) out.unshift(v % 256);
-    this.cur.push(0x80 | out.length, ...out);
+    this.cur.push(...encodeLength(n));
     return this;
   }
 

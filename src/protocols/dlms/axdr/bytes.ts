@@ -23,13 +23,13 @@ export function bytesToHex(bytes: Uint8Array): string {
 /** A read cursor over one input buffer; `need` throws DLMS_TRUNCATED with the offset. */
 export class Reader {
   readonly bytes: Uint8Array;
-  readonly view: DataView;
+  readonly data: DataView;
   pos: number;
   readonly end: number;
 
   constructor(bytes: Uint8Array, pos = 0, end = bytes.length) {
     this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.data = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = pos;
     this.end = end;
   }

@@ -126,10 +126,10 @@ function decodeSimple(ctx: Ctx, type: Exclude<DlmsType, 'array' | 'structure' | 
       return { type, value: readBigInt(r, type) };
     case 'float32':
       r.pos += 4;
-      return { type, value: r.view.getFloat32(at) };
+      return { type, value: r.data.getFloat32(at) };
     case 'float64':
       r.pos += 8;
-      return { type, value: r.view.getFloat64(at) };
+      return { type, value: r.data.getFloat64(at) };
     case 'date-time':
       r.pos += 12;
       return { type, value: readDateTime(r.bytes, at) };
@@ -168,15 +168,15 @@ function readInt(r: Reader, type: IntType): number {
   const { size, signed } = INT_TYPES[type];
   const at = r.pos;
   r.pos += size;
-  if (size === 1) return signed ? r.view.getInt8(at) : r.view.getUint8(at);
-  if (size === 2) return signed ? r.view.getInt16(at) : r.view.getUint16(at);
-  return signed ? r.view.getInt32(at) : r.view.getUint32(at);
+  if (size === 1) return signed ? r.data.getInt8(at) : r.data.getUint8(at);
+  if (size === 2) return signed ? r.data.getInt16(at) : r.data.getUint16(at);
+  return signed ? r.data.getInt32(at) : r.data.getUint32(at);
 }
 
 function readBigInt(r: Reader, type: BigIntType): bigint {
   const at = r.pos;
   r.pos += 8;
-  return type === 'long64' ? r.view.getBigInt64(at) : r.view.getBigUint64(at);
+  return type === 'long64' ? r.data.getBigInt64(at) : r.data.getBigUint64(at);
 }
 
 // --- compact-array ------------------------------------------------------------------------------
@@ -214,7 +214,7 @@ function readDescription(ctx: Ctx, depth: number): TypeDescription {
   if (type === 'array') {
     const inner = deeper(ctx, depth, at);
     r.need(2, 'array description count');
-    const n = r.view.getUint16(r.pos);
+    const n = r.data.getUint16(r.pos);
     r.pos += 2;
     return { type, count: n, element: readDescription(ctx, inner) };
   }

@@ -119,7 +119,7 @@ export function walkProfile(bytes: Uint8Array, columns: readonly ColumnType[], o
 }
 
 function numberAt(r: Reader, tag: number): number {
-  const v = r.view;
+  const v = r.data;
   const at = r.pos;
   switch (tag) {
     case 6: r.need(4, 'double-long-unsigned'); r.pos += 4; return v.getUint32(at);
