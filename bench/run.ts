@@ -1,12 +1,15 @@
 // `npm run bench` runs every benchmark; `npm run bench -- NAME` one of them.
 import { writeResult, type Bench } from './harness.ts';
-import { ingestBulk } from './ingest-bulk.bench.ts';
-import { ingestStream } from './ingest-stream.bench.ts';
-import { query } from './query.bench.ts';
-import { dlmsDecode } from './dlms-decode.bench.ts';
-import { dlmsFleet } from './dlms-fleet.bench.ts';
+import { readdirSync } from 'node:fs';
 
-const all: Bench[] = [ingestBulk, ingestStream, query, dlmsDecode, dlmsFleet];
+// Every bench/*.bench.ts exports its Bench; adding a benchmark is adding a file.
+const here = new URL('.', import.meta.url);
+const all: Bench[] = [];
+for (const f of readdirSync(here).filter((x) => x.endsWith('.bench.ts')).sort()) {
+  for (const v of Object.values(await import(new URL(f, here).href) as Record<string, unknown>)) {
+    if (v && typeof v === 'object' && 'name' in v && 'run' in v) all.push(v as Bench);
+  }
+}
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !all.some((b) => b.name === w));
 if (unknown.length) {

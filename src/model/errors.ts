@@ -88,6 +88,12 @@ export const ERROR_CODES = {
   DLMS_UNSUPPORTED_APDU: { layer: 'codec', status: 422, title: 'xDLMS or ACSE APDU kind or option not supported by this codec' },
   DLMS_COSEM_BAD_OBJECT: { layer: 'codec', status: 422, title: 'COSEM attribute value does not have the shape its interface class defines' },
   DLMS_UNIT_UNSUPPORTED: { layer: 'codec', status: 422, title: 'DLMS unit or scaler cannot be mapped to the canonical stored unit' },
+  IMPORT_UNKNOWN_FORMAT: { layer: 'cli', status: 400, title: 'File format not recognised' },
+  // DSMR P1 (src/protocols/dsmr)
+  // NEM12/NEM13 (src/formats/nem12, src/formats/nem13)
+  // Green Button and CIM XML (src/formats/greenbutton, src/formats/cim)
+  // MQTT and vendor payload mappers (src/protocols/mqtt)
+  // CoAP (src/protocols/coap)
   INTERNAL: { layer: 'service', status: 500, title: 'Internal error' },
 } as const satisfies Record<string, CodeSpec>;
 

@@ -30,7 +30,7 @@ const canonical = (row: string): string => {
 };
 
 const summary = (out: string) => {
-  const m = /imported (\d+)\/(\d+) files, (\d+) rows: (\d+) accepted \((\d+) already stored, (\d+) new versions\), (\d+) rejected, (\d+) estimated/.exec(out);
+  const m = /imported (\d+)\/(\d+) files, (\d+) readings: (\d+) accepted \((\d+) already stored, (\d+) new versions\), (\d+) rejected, (\d+) estimated/.exec(out);
   assert.ok(m, `a summary line:\n${out}`);
   const [files, of, rowCount, accepted, unchanged, versioned, rejected, estimated] = m.slice(1).map(Number) as number[];
   return { files, of, rows: rowCount, accepted, unchanged, versioned, rejected, estimated };
@@ -111,7 +111,7 @@ describe('meterstack import / export / audit verify', () => {
     const other = file('good-2.csv', [HEADER, ...rows('SIM000004', next, 4, 4000)]);
     const both = await runCli(['import', other, bad, '--data', data.dir], env);
     assert.notEqual(both.code, 0, `${both.stdout}${both.stderr}`);
-    assert.match(both.stdout, /imported 1\/2 files, 4 rows/);
+    assert.match(both.stdout, /imported 1\/2 files, 4 readings/);
     assert.equal((await exportCsv('SIM000004', next, next + DAY)).length, 5);
     assert.deepEqual(await exportCsv('SIM000003', next, next + DAY), [HEADER]);
   });
