@@ -76,7 +76,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     seed: int('--seed', flags.seed ?? env.METERSTACK_SEED, 42, 0, 2 ** 31 - 1),
     zone: env.METERSTACK_ZONE ?? 'Europe/Amsterdam',
     synchronous: sync,
-    dlms: flags.dlms ?? env.METERSTACK_DLMS === '1',
+    dlms: flags.dlms ?? env.METERSTACK_DLMS !== '0',
     dlmsPort: int('--dlms-port', flags.dlmsPort ?? env.METERSTACK_DLMS_PORT, 4059, 1, 65535),
   };
 }

@@ -16,6 +16,13 @@ interface SimState {
   readonly start: EpochSeconds;
   /** End of the last interval handed to the pipeline and acknowledged. */
   cursor: EpochSeconds;
+  /** Simulated and real time when the state was saved: simulated time keeps running while stopped. */
+  clock?: ClockAnchor;
+}
+
+export interface ClockAnchor {
+  readonly sim: EpochSeconds;
+  readonly real: EpochSeconds;
 }
 
 export interface SimRunner {
@@ -28,10 +35,19 @@ export interface SimClock {
   now(): EpochSeconds;
 }
 
-/** Simulated time: starts at the real time and runs `speed` times faster. */
-export function simClock(speed: number, realNow: () => number = Date.now): SimClock {
-  const real0 = realNow() / 1000;
-  return { now: () => Math.floor(real0 + (realNow() / 1000 - real0) * speed) };
+/**
+ * Simulated time runs `speed` times faster than real time. It starts at the real time, or where an
+ * earlier run left it (`anchor`) as if it had kept running, so a restart never goes back in time.
+ */
+export function simClock(speed: number, realNow: () => number = Date.now, anchor?: ClockAnchor): SimClock {
+  const real0 = anchor?.real ?? realNow() / 1000;
+  const sim0 = anchor?.sim ?? real0;
+  return { now: () => Math.floor(Math.max(realNow() / 1000, sim0 + (realNow() / 1000 - real0) * speed)) };
+}
+
+/** Where the simulated clock of the data directory's last run stood. */
+export function savedClock(dataDir: string): ClockAnchor | undefined {
+  return readState(join(dataDir, 'sim.json'))?.clock;
 }
 
 function readState(file: string): SimState | undefined {
@@ -63,13 +79,17 @@ export function startSim(p: Platform, clock: SimClock, log: (msg: string) => voi
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let busy: Promise<void> = Promise.resolve();
+  const save = (): void => {
+    state!.clock = { sim: clock.now(), real: Date.now() / 1000 };
+    writeState(file, state!);
+  };
 
   const submit = async (out: SimOutput, to: EpochSeconds): Promise<number> => {
     if (out.series.length + out.registers.length + out.events.length > 0) {
       await p.ingest.submitDecoded({ source: 'sim', actor: 'simulator', series: out.series, registers: out.registers, events: out.events });
     }
     state!.cursor = to;
-    writeState(file, state!);
+    save();
     return readingsOf(out);
   };
 
@@ -79,19 +99,19 @@ export function startSim(p: Platform, clock: SimClock, log: (msg: string) => voi
     return submit(sim.intervalsBetween(state!.cursor, target), target);
   };
 
-  // With --dlms, live data after the history comes from reading the meters over DLMS/TCP.
+  // Over DLMS (the default), live data after the history comes from reading the meters over TCP.
   let dlms: DlmsLive | undefined;
   const readOverDlms = async (): Promise<number> => {
     const target = Math.floor(clock.now() / INTERVAL_S) * INTERVAL_S;
     if (target <= state!.cursor) return 0;
     dlms ??= await startDlmsLive({
-      fleet, start: state!.start, from: state!.cursor, now: clock.now, ingest: p.ingest, port: config.dlmsPort, log,
+      fleet, start: state!.start, from: state!.cursor, now: clock.now, ingest: p.ingest, port: config.dlmsPort, dataDir: config.dataDir, log,
       onSecurityEvent: (meterId, e) => void p.store.appendAudit([{ at: clock.now(), actor: 'dlms', action: e.type, object: `meter/${meterId}`, details: { ...e } }]),
     });
     const r = await dlms.readAll();
     if (r.failed > 0) log(`dlms: ${r.failed} meter(s) not read this round; they are retried with the next`);
     state!.cursor = target;
-    writeState(file, state!);
+    save();
     return r.intervals;
   };
   const live = config.dlms ? readOverDlms : catchUp;
@@ -105,6 +125,8 @@ export function startSim(p: Platform, clock: SimClock, log: (msg: string) => voi
       log(`simulated fleet: ${fleet.meters.length} meters on ${fleet.topology.transformers.length} transformer(s), loading ${config.historyDays} day(s) of history`);
     }
     let readings = 0;
+    // Over DLMS, what happened while the platform was down is read from the meters' own profiles.
+    if (!fresh && config.dlms) return { readings, seconds: (Date.now() - t0) / 1000, fresh };
     // Whole days before the cursor were stored by an earlier run: replay them for the registers only.
     for (let day = state!.start; day + DAY_S <= state!.cursor; day += DAY_S) sim.generateDay(day);
     for (let day = utcDayStart(state!.cursor); day + DAY_S <= utcDayStart(clock.now()) && !stopped; day += DAY_S) {
@@ -132,6 +154,7 @@ export function startSim(p: Platform, clock: SimClock, log: (msg: string) => voi
       await ready.catch(() => undefined);
       await busy;
       await dlms?.close();
+      save();
     },
   };
 }

@@ -2,7 +2,7 @@ import { MeterstackError } from '../model/index.ts';
 import { buildApi } from '../api/index.ts';
 import type { Config } from './config.ts';
 import { openPlatform } from './platform.ts';
-import { simClock, startSim, type SimRunner } from './sim-runner.ts';
+import { savedClock, simClock, startSim, type SimRunner } from './sim-runner.ts';
 
 export interface Running {
   readonly url: string;
@@ -12,7 +12,7 @@ export interface Running {
 
 /** `meterstack start`: store, pipeline, services, API + web, and the simulated fleet, in one process. */
 export async function startAll(config: Config, log: (msg: string) => void = (m) => process.stdout.write(`${m}\n`)): Promise<Running> {
-  const clock = simClock(config.sim ? config.speed : 1);
+  const clock = simClock(config.sim ? config.speed : 1, Date.now, config.sim ? savedClock(config.dataDir) : undefined);
   const platform = await openPlatform(config, { now: clock.now });
   const app = buildApi({ services: platform.services, logger: process.env.METERSTACK_LOG === 'json' });
   let port: number;

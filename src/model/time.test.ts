@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { localBuckets, localDateStart, assertZone, epochToIso, isoToEpoch } from './time.ts';
+import { DateTime } from 'luxon';
+import { localBuckets, localDateStart, assertZone, epochToIso, isoToEpoch, zoneOffsetAt } from './time.ts';
 import { hasCode } from './errors.ts';
 
 const quarterHours = (date: string, zone: string): number => {
@@ -31,4 +32,17 @@ test('month buckets follow local midnight', () => {
 
 test('unknown zones are a typed error', () => {
   assert.throws(() => assertZone('Europe/Atlantis'), (e: unknown) => hasCode(e, 'ZONE_INVALID'));
+});
+
+test('zoneOffsetAt agrees with luxon at every quarter-hour of a year, across DST and half-hour zones', () => {
+  for (const zone of ['Europe/Amsterdam', 'America/New_York', 'Australia/Lord_Howe', 'Australia/Sydney', 'Asia/Kolkata']) {
+    const from = Date.UTC(2026, 0, 1) / 1000;
+    for (let t = from; t < from + 366 * 86400; t += 900 + (t % 7)) {
+      const dt = DateTime.fromSeconds(t, { zone });
+      const got = zoneOffsetAt(t, zone);
+      assert.equal(got.offset, dt.offset, `${zone} ${dt.toISO()}`);
+      assert.equal(got.dst, dt.isInDST, `${zone} ${dt.toISO()} dst`);
+    }
+  }
+  assert.throws(() => zoneOffsetAt(0, 'Mars/Olympus'), (e: unknown) => hasCode(e, 'ZONE_INVALID'));
 });

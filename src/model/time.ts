@@ -10,11 +10,48 @@ export function utcDayStart(t: EpochSeconds): EpochSeconds {
   return Math.floor(t / DAY_S) * DAY_S;
 }
 
+// luxon builds an Intl.DateTimeFormat for every validity check and offset lookup; a fleet asks the
+// same few zones about the same quarter-hours over and over.
+const validZones = new Set<string>();
+
 export function assertZone(zone: string): string {
+  if (validZones.has(zone)) return zone;
   if (!IANAZone.isValidZone(zone)) {
     throw new MeterstackError('ZONE_INVALID', `"${zone}" is not an IANA time zone such as Europe/Amsterdam`);
   }
+  validZones.add(zone);
   return zone;
+}
+
+export interface ZoneOffset {
+  /** Local time minus UTC, minutes (UTC+01:00 is 60). */
+  readonly offset: number;
+  /** Whether daylight saving time is in force (the offset exceeds the year's standard offset). */
+  readonly dst: boolean;
+}
+
+const OFFSET_SLOT_S = 900;
+const offsetCache = new Map<string, Map<number, ZoneOffset>>();
+
+/**
+ * The UTC offset of `zone` at `t`. Cached per quarter-hour: every tz transition since 1980 falls on
+ * a quarter-hour boundary, so an offset never changes inside a slot.
+ */
+export function zoneOffsetAt(t: EpochSeconds, zone: string): ZoneOffset {
+  let byZone = offsetCache.get(zone);
+  if (!byZone) offsetCache.set(zone, (byZone = new Map()));
+  const slot = Math.floor(t / OFFSET_SLOT_S);
+  let hit = byZone.get(slot);
+  if (hit === undefined) {
+    const z = IANAZone.create(assertZone(zone));
+    const offset = z.offset(t * 1000);
+    const year = new Date(t * 1000).getUTCFullYear();
+    const standard = Math.min(z.offset(Date.UTC(year, 0, 1)), z.offset(Date.UTC(year, 6, 1)));
+    hit = { offset, dst: offset > standard };
+    if (byZone.size >= 200_000) byZone.clear();
+    byZone.set(slot, hit);
+  }
+  return hit;
 }
 
 export function isoToEpoch(iso: string): EpochSeconds {

@@ -1,5 +1,4 @@
-import { IANAZone } from 'luxon';
-import { assertZone, DAY_S, type EpochSeconds } from '../model/index.ts';
+import { assertZone, DAY_S, zoneOffsetAt, type EpochSeconds } from '../model/index.ts';
 
 /** The simulator's grid: 15-minute intervals, 96 to a UTC day. */
 export const INTERVAL_S = 900;
@@ -14,15 +13,13 @@ export const DAY_TYPE = { weekday: 0, saturday: 1, sunday: 2 } as const;
  * hour up here.
  */
 export class ZoneClock {
-  private readonly iana: IANAZone;
 
   constructor(readonly zone: string) {
     assertZone(zone);
-    this.iana = IANAZone.create(zone);
   }
 
   offsetS(t: EpochSeconds): number {
-    return this.iana.offset(t * 1000) * 60;
+    return zoneOffsetAt(t, this.zone).offset * 60;
   }
 
   /** UTC instant of local 00:00 on the local date numbered like UTC day `date` (days since 1970-01-01). */

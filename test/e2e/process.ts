@@ -25,6 +25,9 @@ export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS
   for (const k of ['NODE_TEST_CONTEXT', 'NODE_OPTIONS', 'METERSTACK_API_KEY', 'METERSTACK_DATA', 'PORT', 'HOST',
     'METERSTACK_METERS', 'METERSTACK_HISTORY_DAYS', 'METERSTACK_SPEED', 'METERSTACK_SIM', 'METERSTACK_SEED', 'METERSTACK_LOG',
     'DATABASE_URL', 'BUS_URL', 'MQTT_URL']) delete env[k];
+  // Simulated DLMS meters listen on 127.10.x.y at one port: concurrent test platforms each get their own.
+  env.METERSTACK_DLMS_PORT = String(20_000 + Math.floor(Math.random() * 20_000));
+  delete env.METERSTACK_DLMS;
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;

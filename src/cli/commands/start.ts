@@ -14,7 +14,8 @@ export function registerStart(program: Command): void {
     .option('--speed <x>', 'simulated seconds per real second for live data (default 1)')
     .option('--seed <n>', 'seed of the simulated fleet (default 42)')
     .option('--no-sim', 'no simulated fleet')
-    .option('--dlms', 'simulated meters serve DLMS/COSEM over TCP (127.10.x.y) and the head-end reads live data from them')
+    .option('--dlms', 'simulated meters serve DLMS/COSEM over TCP (127.10.x.y) and the head-end reads live data from them (the default; env METERSTACK_DLMS=0 turns it off)')
+    .option('--no-dlms', 'live simulated data goes straight into the pipeline instead of being read over DLMS')
     .option('--dlms-port <n>', 'TCP port of the simulated DLMS meters (default 4059)')
     .action(async (opts: { port?: string; host?: string; data?: string; meters?: string; history?: string; speed?: string; seed?: string; sim: boolean; dlms?: boolean; dlmsPort?: string }) => {
       // A closed stdout (`meterstack start | head`) must not take the server down with EPIPE.

@@ -88,3 +88,44 @@ test('shared-address mode: one address, a port per meter; GET, ACTION with decod
     await meters.close();
   }
 });
+
+test('exported state survives a restart of the whole fleet: the restarted meter still refuses old counters', async () => {
+  const opts = { fleet, source, addressOf: () => '127.0.0.1', port: 0, clock: () => DAY0, meterIds: [fleet.meters[4]!.id] };
+  const first = await startDlmsMeters(opts);
+  const ep = first.endpoints.get(fleet.meters[4]!.id)!;
+  let state;
+  try {
+    await session(ep, async () => {});
+    state = first.exportState();
+    const saved = state.meters[ep.meterId]!;
+    assert.ok(Object.values(saved.sendCounters.lastUsed)[0]! > 0, 'the meter sent ciphered frames');
+    assert.ok(Object.values(saved.replayGuard.lastAccepted)[0]! > 0, 'the meter accepted ciphered frames');
+  } finally {
+    await first.close();
+  }
+  const events: string[] = [];
+  const again = await startDlmsMeters({ ...opts, state, onSecurityEvent: (_id, e) => events.push(e.type) });
+  try {
+    const ep2 = again.endpoints.get(ep.meterId)!;
+    // A head-end that forgot its counters (starts at 1 again) is refused as a replay.
+    const forgetful = new SendCounters({ sink });
+    const k = meterKeys(fleet.seed, ep.meterId);
+    const tcp = await openDlmsTcp({ host: ep2.host, port: ep2.port, clientWPort: 1, serverWPort: 1, connectTimeoutMs: 2000 });
+    try {
+      const client = new DlmsClientConnection({
+        clientSystemTitle: Uint8Array.from(Buffer.from('4D53480000000077', 'hex')), serverSystemTitle: ep2.systemTitle,
+        mechanism: 'hls-gmac', securityPolicy: 'authenticated-encrypted', keys: { ek: k.ek, ak: k.ak },
+        sendCounters: forgetful, replayGuard: new ReplayGuard({ sink }),
+      });
+      const ev = await exchange(tcp, client, { type: 'associate' }).catch((e: unknown) => ({ type: 'failed', e }));
+      assert.notEqual(ev.type, 'associated');
+    } finally {
+      await tcp.close();
+    }
+    assert.ok(events.includes('dlms.security.replay-rejected'), events.join());
+    // The head-end that kept its counters gets in.
+    await session(ep2, async () => {});
+  } finally {
+    await again.close();
+  }
+});

@@ -20,13 +20,18 @@ import { DLMS_PORT } from '../../protocols/dlms/framing/wrapper.ts';
 import { DlmsServerConnection, type CosemHandler } from '../../protocols/dlms/connection-server.ts';
 import type { DlmsError } from '../../protocols/dlms/errors.ts';
 import type { AuthMechanism, SecurityPolicy } from '../../protocols/dlms/association/types.ts';
-import { ReplayGuard, SendCounters, type SecurityEvent } from '../../protocols/dlms/security/invocation-counter.ts';
+import { ReplayGuard, SendCounters, type ReplayGuardState, type SecurityEvent, type SendCountersState } from '../../protocols/dlms/security/invocation-counter.ts';
 import { listenDlmsTcp, type DlmsTcpServer } from '../../protocols/dlms/transport-tcp.ts';
 import type { EpochSeconds } from '../../model/index.ts';
 import type { Fleet } from '../fleet.ts';
 import type { FleetDataSource } from './data-source.ts';
 import { meterKeys, type SimMeterKeys } from './keys.ts';
 import { createMeterObjects, type MeterObjects, type MeterObjectsOptions } from './meter-objects.ts';
+
+const addressUnavailable = (err: unknown): boolean => {
+  const cause = (err as { cause?: { code?: unknown } } | null)?.cause;
+  return cause?.code === 'EADDRNOTAVAIL';
+};
 
 /** Concurrent connections one simulated meter accepts. */
 const MAX_CONNECTIONS = 16;
@@ -71,6 +76,14 @@ export interface StartDlmsMetersOptions {
   readonly onSecurityEvent?: (meterId: string, event: SecurityEvent) => void;
   /** Association errors (rejected AARQ, failed HLS, undecipherable frames) and connection failures. */
   readonly onError?: (meterId: string, error: DlmsError | unknown) => void;
+  /** The meters' non-volatile security state from an earlier run (`exportState`). */
+  readonly state?: DlmsMeterFleetState;
+}
+
+/** What a real meter keeps across power cycles: its send counter and the last counter it accepted. */
+export interface DlmsMeterFleetState {
+  readonly version: 1;
+  readonly meters: Readonly<Record<string, { readonly sendCounters: SendCountersState; readonly replayGuard: ReplayGuardState }>>;
 }
 
 export interface DlmsMeterFleet {
@@ -83,6 +96,8 @@ export interface DlmsMeterFleet {
   isRunning(meterId: string): boolean;
   /** Associations accepted so far, per meter. */
   associations(meterId: string): number;
+  /** Every meter's counters and replay guard, to pass as `state` to a later start. */
+  exportState(): DlmsMeterFleetState;
   close(): Promise<void>;
 }
 
@@ -136,7 +151,8 @@ export async function startDlmsMeters(opts: StartDlmsMetersOptions): Promise<Dlm
         // as report()
       }
     };
-    const sendCounters = new SendCounters({ sink });
+    const saved = opts.state?.meters[meterId];
+    const sendCounters = new SendCounters({ sink, ...(saved ? { state: saved.sendCounters } : {}) });
     const objects = createMeterObjects({
       ...opts.objects, source: opts.source, meterId, clock: opts.clock, systemTitle: keys.systemTitle,
       invocationCounter: () => {
@@ -145,7 +161,8 @@ export async function startDlmsMeters(opts: StartDlmsMetersOptions): Promise<Dlm
       },
     });
     meters.set(meterId, {
-      meterId, keys, objects, handler: cosemHandler(objects), sendCounters, replayGuard: new ReplayGuard({ sink }),
+      meterId, keys, objects, handler: cosemHandler(objects), sendCounters,
+      replayGuard: new ReplayGuard({ sink, ...(saved ? { state: saved.replayGuard } : {}) }),
       host: addressOf(index), port: wantedPort, server: undefined, associations: 0,
     });
   }
@@ -187,8 +204,20 @@ export async function startDlmsMeters(opts: StartDlmsMetersOptions): Promise<Dlm
   };
 
   try {
+    const all = [...meters.values()];
+    // Where 127/8 beyond 127.0.0.1 is not routed (macOS without aliases), fall back to the documented
+    // equivalent: one shared address, an ephemeral port per meter.
+    if (opts.addressOf === undefined && all.length > 0) {
+      try {
+        await listen(all[0]!);
+      } catch (err) {
+        if (!addressUnavailable(err)) throw err;
+        for (const m of all) { m.host = '127.0.0.1'; m.port = 0; }
+        await listen(all[0]!);
+      }
+    }
     // Bounded parallelism: binding thousands of listeners at once gains nothing.
-    const queue = [...meters.values()];
+    const queue = all.filter((m) => m.server === undefined);
     await Promise.all(Array.from({ length: Math.min(64, queue.length) }, async () => {
       for (let m = queue.shift(); m !== undefined; m = queue.shift()) await listen(m);
     }));
@@ -219,6 +248,10 @@ export async function startDlmsMeters(opts: StartDlmsMetersOptions): Promise<Dlm
     },
     isRunning: (meterId) => meter(meterId).server !== undefined,
     associations: (meterId) => meter(meterId).associations,
+    exportState: () => ({
+      version: 1,
+      meters: Object.fromEntries([...meters.values()].map((m) => [m.meterId, { sendCounters: m.sendCounters.export(), replayGuard: m.replayGuard.export() }])),
+    }),
     async close() {
       await Promise.all([...meters.values()].map(async (m) => {
         const s = m.server;

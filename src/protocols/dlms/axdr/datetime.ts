@@ -4,8 +4,8 @@
  * clock-status. `null` is the "not specified" marker (0xFFFF year, 0xFF fields, 0x8000 deviation,
  * 0xFF clock status). Month 0xFD/0xFE and day 0xFD/0xFE are the DST and last-day markers.
  */
-import { DateTime, IANAZone } from 'luxon';
-import { assertZone } from '../../../model/time.ts';
+import { IANAZone } from 'luxon';
+import { assertZone, zoneOffsetAt } from '../../../model/time.ts';
 import { DlmsError } from '../errors.ts';
 
 export type CosemMonth = number | 'dst-end' | 'dst-begin' | null;
@@ -265,9 +265,9 @@ export function utcToCosemDateTime(epoch: number, opts: FromUtcOptions = {}): Co
   let deviation = opts.deviationMinutes ?? 0;
   let dst = opts.dst ?? false;
   if (opts.zone !== undefined) {
-    const local = DateTime.fromSeconds(Math.floor(epoch), { zone: assertZone(opts.zone) });
+    const local = zoneOffsetAt(Math.floor(epoch), opts.zone);
     deviation = sign * -local.offset;
-    dst = local.isInDST;
+    dst = local.dst;
   }
   if (!Number.isInteger(deviation) || deviation < -720 || deviation > 720) throw bad(`deviation ${deviation} is not −720..720`);
   const whole = Math.floor(epoch);
