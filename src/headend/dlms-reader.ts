@@ -174,10 +174,17 @@ export class DlmsReader {
       const meta = await this.#profileMeta(s);
       const haveAnchor = meta.captures.some((c) => c.attributeIndex === 2 && cursor.registers.some((r) => r.channel === c.logicalName));
       const from = cursor.profileThrough + (haveAnchor ? meta.period : 0);
-      const buffer = from <= to ? await s.get(attr(7, LOAD_PROFILE, 2), rangeAccess(from, to)) : undefined;
-      const regValues: DlmsData[] = [];
-      for (const ln of ENERGY_REGISTERS) regValues.push(dataOf(await s.get(attr(3, ln, 2))));
-      const eventBuffer = cursor.eventsThrough < to ? await s.get(attr(7, EVENT_LOG, 2), rangeAccess(cursor.eventsThrough, to)) : undefined;
+      // Profile, registers and event log in one GET-with-list (one round trip where the meter allows it).
+      const wantProfile = from <= to;
+      const wantEvents = cursor.eventsThrough < to;
+      const values = await s.getList([
+        ...(wantProfile ? [{ attribute: attr(7, LOAD_PROFILE, 2), access: rangeAccess(from, to) }] : []),
+        ...ENERGY_REGISTERS.map((ln) => ({ attribute: attr(3, ln, 2) })),
+        ...(wantEvents ? [{ attribute: attr(7, EVENT_LOG, 2), access: rangeAccess(cursor.eventsThrough, to) }] : []),
+      ]);
+      const buffer = wantProfile ? values.shift() : undefined;
+      const regValues: DlmsData[] = values.splice(0, ENERGY_REGISTERS.length).map((v) => dataOf(v));
+      const eventBuffer = wantEvents ? values.shift() : undefined;
 
       stage = 'decode';
       const profile = buffer === undefined
@@ -217,14 +224,12 @@ export class DlmsReader {
   async #profileMeta(s: DlmsSession): Promise<ProfileMeta> {
     const have = this.#meta.get(s.peer);
     if (have !== undefined) return have;
-    const captures = parseCaptureObjects(dataOf(await s.get(attr(7, LOAD_PROFILE, 3))));
-    const period = parseCapturePeriod(dataOf(await s.get(attr(7, LOAD_PROFILE, 4))));
-    const scalerUnits = new Map<Obis, ScalerUnit>();
-    const registersOf = new Set<Obis>([...ENERGY_REGISTERS, ...captures.filter((c) => c.classId === 3 || c.classId === 4).map((c) => c.logicalName)]);
-    for (const ln of registersOf) {
-      const classId = captures.find((c) => c.logicalName === ln)?.classId ?? 3;
-      scalerUnits.set(ln, parseScalerUnit(dataOf(await s.get(attr(classId, ln, 3)))));
-    }
+    const [capturesRaw, periodRaw] = await s.getList([{ attribute: attr(7, LOAD_PROFILE, 3) }, { attribute: attr(7, LOAD_PROFILE, 4) }]);
+    const captures = parseCaptureObjects(dataOf(capturesRaw!));
+    const period = parseCapturePeriod(dataOf(periodRaw!));
+    const registersOf = [...new Set<Obis>([...ENERGY_REGISTERS, ...captures.filter((c) => c.classId === 3 || c.classId === 4).map((c) => c.logicalName)])];
+    const units = await s.getList(registersOf.map((ln) => ({ attribute: attr(captures.find((c) => c.logicalName === ln)?.classId ?? 3, ln, 3) })));
+    const scalerUnits = new Map<Obis, ScalerUnit>(registersOf.map((ln, i) => [ln, parseScalerUnit(dataOf(units[i]!))]));
     const meta: ProfileMeta = { captures, period, scalerUnits };
     this.#meta.set(s.peer, meta);
     return meta;

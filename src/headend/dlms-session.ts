@@ -94,6 +94,25 @@ export class DlmsSession {
     throw eventError(ev, `GET ${attribute.classId}/${Buffer.from(attribute.logicalName).toString('hex')}/${attribute.attributeId}`);
   }
 
+  /**
+   * GET-with-list: several attributes in one round trip, each value's A-XDR bytes in request order.
+   * Meters that did not negotiate the with-list conformance bit are asked one attribute at a time.
+   */
+  async getList(items: readonly { readonly attribute: AttributeDescriptor; readonly access?: AccessSelection | null }[]): Promise<Uint8Array[]> {
+    if (items.length === 1 || !this.client.negotiated?.conformance['multiple-references']) {
+      const out: Uint8Array[] = [];
+      for (const x of items) out.push(await this.get(x.attribute, x.access ?? null));
+      return out;
+    }
+    const ev = await this.exchange({ type: 'get-list', items });
+    if (ev.type !== 'list-response') throw eventError(ev, `GET with list of ${items.length}`);
+    return ev.results.map((r, i) => {
+      if ('data' in r) return r.data;
+      const a = items[i]!.attribute;
+      throw eventError({ type: 'response', invokeId: ev.invokeId, error: r.error, blocks: 0 }, `GET ${a.classId}/${Buffer.from(a.logicalName).toString('hex')}/${a.attributeId}`);
+    });
+  }
+
   /** RLRQ; false when the RLRE did not come (the data was read all the same). */
   async release(): Promise<boolean> {
     try {

@@ -22,6 +22,7 @@ import {
 import { ACSE_SERVICE_USER_DIAGNOSTIC } from './apdu/aare.ts';
 import { INITIATE_ERROR } from './apdu/confirmed-service-error.ts';
 import { VAA_NAME_LN } from './apdu/initiate-response.ts';
+import { encodeResultList } from './apdu/get-response.ts';
 import { encodeData, type DlmsData } from './axdr/index.ts';
 import { hlsGmacResponse, verifyHlsGmacResponse, type ReplayGuard, type SendCounters } from './security/index.ts';
 import { SecureChannel } from './association/secure-channel.ts';
@@ -283,6 +284,10 @@ export class DlmsServerConnection {
       this.#step('get');
       return this.#get(apdu.invoke.invokeId, apdu.attribute, apdu.access);
     }
+    if (apdu.type === 'get-request' && apdu.kind === 'with-list') {
+      this.#step('get');
+      return this.#getList(apdu.invoke.invokeId, apdu.items);
+    }
     if (apdu.type === 'get-request' && apdu.kind === 'next') {
       this.#step('get-next');
       return this.#getNext(apdu.invoke.invokeId, apdu.blockNumber);
@@ -338,6 +343,21 @@ export class DlmsServerConnection {
     const normal = encodeApdu({ type: 'get-response', kind: 'normal', invoke, result: { data } });
     if (normal.length + (this.#channel.ciphered ? CIPHER_OVERHEAD : 0) <= this.#limit) return this.#channel.wrap(normal);
     this.#longGet = { invokeId, data, offset: 0, blockNumber: 0 };
+    return this.#nextBlock(this.#longGet);
+  }
+
+  /** One result per attribute; a list too long for one APDU goes out in data blocks like a long value. */
+  #getList(invokeId: number, items: readonly { readonly attribute: AttributeDescriptor; readonly access: AccessSelection | null }[]): Uint8Array {
+    this.#longGet = null;
+    const results: GetDataResult[] = items.map(({ attribute, access }) => {
+      const value = this.#o.handler.get(attribute, access);
+      if (!(value instanceof Uint8Array) && 'error' in value) return { error: value.error };
+      return { data: value instanceof Uint8Array ? value : encodeData(value) };
+    });
+    const invoke = { invokeId, confirmed: true, highPriority: true };
+    const whole = encodeApdu({ type: 'get-response', kind: 'with-list', invoke, results });
+    if (whole.length + (this.#channel.ciphered ? CIPHER_OVERHEAD : 0) <= this.#limit) return this.#channel.wrap(whole);
+    this.#longGet = { invokeId, data: encodeResultList(results), offset: 0, blockNumber: 0 };
     return this.#nextBlock(this.#longGet);
   }
 

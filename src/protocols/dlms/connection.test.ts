@@ -337,3 +337,40 @@ test('general-glo-ciphering (0xDB) on both sides associates and reads', () => {
   assert.ok(r.type === 'response' && 'data' in r);
   assert.equal(p.wire.at(-1)![0], 0xdb);
 });
+
+test('GET with list: one round trip for several attributes, per-item errors, and data blocks when the list is long', () => {
+  for (const policy of ['none', 'authenticated-encrypted'] as const) {
+    const seen: { access: AccessSelection | null }[] = [];
+    const p = pair({ policy, handler: meter(seen), server: { maxPduSize: 512 } });
+    associate(p);
+    const access: AccessSelection = { selector: 2, entry: { fromEntry: 1, toEntry: 2, fromSelectedValue: 1, toSelectedValue: 0 } };
+    let before = p.wire.length;
+    const short = exchange(p, { type: 'get-list', items: [{ attribute: ENERGY }, { attribute: CLOCK_ATTR, access }] });
+    assert.equal(p.wire.length - before, 1, 'one request');
+    assert.ok(short.type === 'list-response' && short.blocks === 0, JSON.stringify(short));
+    assert.deepEqual(short.results.map((r) => ('data' in r ? dataOf(r.data) : r)), [{ type: 'double-long-unsigned', value: 123456 }, { error: 'object-undefined' }]);
+    assert.deepEqual(seen.at(-1)?.access, access);
+
+    before = p.wire.length;
+    const long = exchange(p, { type: 'get-list', items: [{ attribute: PROFILE }, { attribute: ENERGY }] });
+    assert.ok(long.type === 'list-response' && long.blocks > 190, JSON.stringify({ ...long, results: undefined }));
+    assert.equal(p.wire.length - before, long.blocks);
+    const [profile, energy] = long.results.map((r) => ('data' in r ? dataOf(r.data) : r));
+    assert.ok(profile && 'type' in profile && profile.type === 'octet-string');
+    assert.deepEqual(profile.value, BIG);
+    assert.deepEqual(energy, { type: 'double-long-unsigned', value: 123456 });
+    assert.throws(() => p.client.send({ type: 'get-list', items: [] }), (e: unknown) => hasCode(e, 'DLMS_BAD_VALUE'));
+    assert.equal(exchange(p, { type: 'release' }).type, 'released');
+  }
+});
+
+test('GET with list: a response with the wrong number of results fails the client with a typed error', () => {
+  const p = pair({ handler: meter() });
+  associate(p);
+  p.client.send({ type: 'get-list', items: [{ attribute: ENERGY }, { attribute: ENERGY }] });
+  const answer = encodeApdu({ type: 'get-response', kind: 'with-list', invoke: { invokeId: 0, confirmed: true, highPriority: true }, results: [{ error: 'object-undefined' }] });
+  p.client.receive(answer);
+  const ev = p.client.nextEvent();
+  assert.ok(ev?.type === 'failed' && ev.error.code === 'DLMS_BAD_APDU', JSON.stringify(ev));
+  assert.match(ev.error.message, /1 result\(s\) for a GET with 2 attribute/);
+});

@@ -17,6 +17,7 @@ import {
   type DataAccessResult, type ExceptionResponse, type GetDataResult, type MethodDescriptor, type ResultSourceDiagnostic,
 } from './apdu/index.ts';
 import type { ConfirmedServiceError } from './apdu/index.ts';
+import { decodeResultList } from './apdu/get-response.ts';
 import { encodeData, type DlmsData } from './axdr/index.ts';
 import { hlsGmacResponse, verifyHlsGmacResponse, type ReplayGuard, type SendCounters } from './security/index.ts';
 import { SecureChannel } from './association/secure-channel.ts';
@@ -27,14 +28,14 @@ import {
 
 export type ClientState = 'idle' | 'awaiting-aare' | 'awaiting-hls-reply' | 'associated' | 'awaiting-response' | 'releasing' | 'released' | 'failed';
 export type ClientEventKind =
-  | 'associate' | 'get' | 'set' | 'action' | 'release'
+  | 'associate' | 'get' | 'get-list' | 'set' | 'action' | 'release'
   | 'rx-aare-accepted' | 'rx-aare-hls' | 'rx-aare-rejected' | 'rx-hls-verified' | 'rx-block' | 'rx-response' | 'rx-exception' | 'rx-rlre' | 'fail';
 
 export const CLIENT_TRANSITIONS: Record<ClientState, Partial<Record<ClientEventKind, ClientState>>> = {
   idle: { associate: 'awaiting-aare' },
   'awaiting-aare': { 'rx-aare-accepted': 'associated', 'rx-aare-hls': 'awaiting-hls-reply', 'rx-aare-rejected': 'idle', fail: 'failed' },
   'awaiting-hls-reply': { 'rx-hls-verified': 'associated', fail: 'failed' },
-  associated: { get: 'awaiting-response', set: 'awaiting-response', action: 'awaiting-response', release: 'releasing' },
+  associated: { get: 'awaiting-response', 'get-list': 'awaiting-response', set: 'awaiting-response', action: 'awaiting-response', release: 'releasing' },
   'awaiting-response': { 'rx-block': 'awaiting-response', 'rx-response': 'associated', 'rx-exception': 'associated', fail: 'failed' },
   releasing: { 'rx-rlre': 'released', fail: 'failed' },
   released: { associate: 'awaiting-aare' },
@@ -57,7 +58,7 @@ export interface DlmsClientOptions {
   readonly replayGuard?: ReplayGuard;
   /** client-max-receive-pdu-size proposed in the InitiateRequest (default 0xFFFF). */
   readonly maxPduSize?: number;
-  /** Proposed conformance (default: get, set, action, selective access, block transfer with get). */
+  /** Proposed conformance (default: get, set, action, selective access, block transfer with get, multiple references). */
   readonly conformance?: Conformance;
   /** The CtoS challenge source for HLS (default: 8 random octets). */
   readonly challenge?: () => Uint8Array;
@@ -68,6 +69,8 @@ export interface DlmsClientOptions {
 export type ClientRequest =
   | { readonly type: 'associate' }
   | { readonly type: 'get'; readonly attribute: AttributeDescriptor; readonly access?: AccessSelection | null }
+  /** GET-Request-With-List: several attributes in one round trip (answered by a `list-response`). */
+  | { readonly type: 'get-list'; readonly items: readonly { readonly attribute: AttributeDescriptor; readonly access?: AccessSelection | null }[] }
   | { readonly type: 'set'; readonly attribute: AttributeDescriptor; readonly access?: AccessSelection | null; readonly value: DlmsData | Uint8Array }
   | { readonly type: 'action'; readonly method: MethodDescriptor; readonly parameters?: DlmsData | Uint8Array | null }
   | { readonly type: 'release' };
@@ -79,16 +82,20 @@ export type ClientEvent =
   /** GET result: `data` is the whole A-XDR value (reassembled over `blocks` data blocks); decode it with `dataOf`. */
   | { readonly type: 'response'; readonly invokeId: number; readonly data: Uint8Array; readonly blocks: number }
   | { readonly type: 'response'; readonly invokeId: number; readonly error: DataAccessResult; readonly blocks: number }
+  /** GET-with-list result: one data or error per requested attribute, in order. */
+  | { readonly type: 'list-response'; readonly invokeId: number; readonly results: readonly GetDataResult[]; readonly blocks: number }
   | { readonly type: 'set-result'; readonly invokeId: number; readonly result: DataAccessResult }
   | { readonly type: 'action-result'; readonly invokeId: number; readonly result: ActionResult; readonly returnParameters: GetDataResult | null }
   | { readonly type: 'exception'; readonly exception: ExceptionResponse }
   | { readonly type: 'released' }
   | { readonly type: 'failed'; readonly error: DlmsError };
 
-const DEFAULT_CONFORMANCE = conformanceOf('get', 'set', 'action', 'selective-access', 'block-transfer-with-get-or-read', 'attribute0-supported-with-get');
+const DEFAULT_CONFORMANCE = conformanceOf('get', 'set', 'action', 'selective-access', 'block-transfer-with-get-or-read', 'attribute0-supported-with-get', 'multiple-references');
 
 interface Pending {
-  readonly kind: 'get' | 'set' | 'action' | 'hls';
+  readonly kind: 'get' | 'get-list' | 'set' | 'action' | 'hls';
+  /** Attributes asked for by a get-list. */
+  readonly count?: number;
   readonly invokeId: number;
   readonly blocks: Uint8Array[];
 }
@@ -150,6 +157,11 @@ export class DlmsClientConnection {
       case 'get': return this.#request('get', (invokeId) => ({
         type: 'get-request', kind: 'normal', invoke: invoke(invokeId), attribute: request.attribute, access: request.access ?? null,
       }));
+      case 'get-list':
+        if (request.items.length === 0) throw new DlmsError('DLMS_BAD_VALUE', 'a GET with list needs at least one attribute');
+        return this.#request('get-list', (invokeId) => ({
+          type: 'get-request', kind: 'with-list', invoke: invoke(invokeId), items: request.items.map((x) => ({ attribute: x.attribute, access: x.access ?? null })),
+        }), request.items.length);
       case 'set': return this.#request('set', (invokeId) => ({
         type: 'set-request', kind: 'normal', invoke: invoke(invokeId), attribute: request.attribute, access: request.access ?? null, value: toData(request.value),
       }));
@@ -187,12 +199,12 @@ export class DlmsClientConnection {
   }
 
   /** Next invoke id (0..15, rotating), the APDU built for it, ciphered per policy. */
-  #request(kind: Pending['kind'], build: (invokeId: number) => Apdu): Uint8Array {
+  #request(kind: Pending['kind'], build: (invokeId: number) => Apdu, count?: number): Uint8Array {
     const invokeId = this.#invokeId;
     const plain = encodeApdu(build(invokeId));
     const bytes = this.#channel.wrap(plain);
     this.#invokeId = (this.#invokeId + 1) & 0x0f;
-    this.#pending = { kind, invokeId, blocks: [] };
+    this.#pending = { kind, invokeId, blocks: [], ...(count === undefined ? {} : { count }) };
     return bytes;
   }
 
@@ -316,7 +328,9 @@ export class DlmsClientConnection {
       this.#done('rx-response', 'data' in apdu.result
         ? { type: 'response', invokeId, data: apdu.result.data, blocks: 0 }
         : { type: 'response', invokeId, error: apdu.result.error, blocks: 0 });
-    } else if (apdu.type === 'get-response' && pending.kind === 'get' && apdu.kind === 'with-datablock') {
+    } else if (apdu.type === 'get-response' && pending.kind === 'get-list' && apdu.kind === 'with-list') {
+      this.#onList(pending, apdu.results, 0);
+    } else if (apdu.type === 'get-response' && (pending.kind === 'get' || pending.kind === 'get-list') && apdu.kind === 'with-datablock') {
       this.#onBlock(pending, apdu.block);
     } else if (apdu.type === 'set-response' && pending.kind === 'set' && apdu.kind === 'normal') {
       this.#done('rx-response', { type: 'set-result', invokeId, result: apdu.result });
@@ -345,8 +359,19 @@ export class DlmsClientConnection {
       return;
     }
     const data = Uint8Array.from(Buffer.concat(pending.blocks));
+    if (pending.kind === 'get-list') {
+      this.#onList(pending, decodeResultList(data), expected);
+      return;
+    }
     if (skipData(data) !== data.length) throw new DlmsError('DLMS_TRAILING_DATA', 'octets left after the Data reassembled from GET data blocks');
     this.#done('rx-response', { type: 'response', invokeId: pending.invokeId, data, blocks: expected });
+  }
+
+  #onList(pending: Pending, results: readonly GetDataResult[], blocks: number): void {
+    if (results.length !== pending.count) {
+      throw new DlmsError('DLMS_BAD_APDU', `${results.length} result(s) for a GET with ${pending.count} attribute(s)`, { details: { expected: pending.count, received: results.length } });
+    }
+    this.#done('rx-response', { type: 'list-response', invokeId: pending.invokeId, results, blocks });
   }
 
   #done(event: ClientEventKind, out: ClientEvent): void {

@@ -33,6 +33,8 @@ const addressUnavailable = (err: unknown): boolean => {
   return cause?.code === 'EADDRNOTAVAIL';
 };
 
+const SIM_MAX_PDU = 4096;
+
 /** Concurrent connections one simulated meter accepts. */
 const MAX_CONNECTIONS = 16;
 
@@ -68,7 +70,7 @@ export interface StartDlmsMetersOptions {
   readonly clock: () => EpochSeconds;
   /** Passed on to each meter's object server (profile capacity, drift, …). */
   readonly objects?: Partial<Omit<MeterObjectsOptions, 'source' | 'meterId' | 'clock'>>;
-  /** Largest APDU a meter sends or accepts (default 1024, as DlmsServerConnection). */
+  /** Largest APDU a meter sends or accepts (default 4096: a day of quarter-hours in one answer). */
   readonly maxPduSize?: number;
   /** Closes a connection silent this long (default 30 s). */
   readonly idleTimeoutMs?: number;
@@ -185,7 +187,7 @@ export async function startDlmsMeters(opts: StartDlmsMetersOptions): Promise<Dlm
             conn = new DlmsServerConnection({
               systemTitle: m.keys.systemTitle, mechanism, securityPolicy: policy, keys: { ek: m.keys.ek, ak: m.keys.ak },
               sendCounters: m.sendCounters, replayGuard: m.replayGuard, handler: m.handler,
-              ...(opts.maxPduSize === undefined ? {} : { maxPduSize: opts.maxPduSize }),
+              maxPduSize: opts.maxPduSize ?? SIM_MAX_PDU,
             });
             sessions.set(ctx.connectionId, conn);
           }

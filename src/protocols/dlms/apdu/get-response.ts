@@ -51,3 +51,9 @@ export function write(w: ApduWriter, v: GetResponse): void {
 
 export const decode = (bytes: Uint8Array): GetResponse => decodeWhole(bytes, 'get-response', read);
 export const encode = (v: GetResponse): Uint8Array => encodeWhole(v, write);
+
+/** The result list of a with-list response on its own: what a list answer sent in data blocks reassembles to. */
+export const decodeResultList = (bytes: Uint8Array): GetDataResult[] =>
+  decodeWhole(bytes, 'get-data-result list', (r) => readList(r, 'get-data-result list', readGetDataResult, 2));
+export const encodeResultList = (results: readonly GetDataResult[]): Uint8Array =>
+  encodeWhole(results, (w, v) => writeList(w, 'get-data-result list', v, writeGetDataResult));
