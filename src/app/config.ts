@@ -25,6 +25,24 @@ export interface Config {
   readonly dlmsPort: number;
   /** 'FULL' survives power loss too; 'NORMAL' (default) survives a killed process. */
   readonly synchronous: 'NORMAL' | 'FULL';
+  /** MQTT at all (embedded broker, or the MQTT_URL client) — docs/mqtt.md. */
+  readonly mqtt: boolean;
+  /** TCP port of the embedded MQTT broker (1883); ignored with mqttUrl. */
+  readonly mqttPort: number;
+  /** The port was asked for (flag or MQTT_PORT): if it is taken, start fails instead of falling back. */
+  readonly mqttPortExplicit: boolean;
+  /** Simulated MQTT meters (devices and gateways) publishing to the broker. */
+  readonly mqttDevices: number;
+  /** A TLS listener of the embedded broker where a client certificate (CN = device id) signed by `ca` logs a device in. */
+  readonly mqttTls?: { readonly port: number; readonly cert: string; readonly key: string; readonly ca: string };
+  /** CoAP server for device readings (README "CoAP"): UDP, POST /r/<meter id>, Observe. */
+  readonly coap: boolean;
+  readonly coapHost: string;
+  /** UDP port (5683); if it is taken and was not asked for explicitly, start falls back and says so. */
+  readonly coapPort: number;
+  readonly coapPortExplicit: boolean;
+  /** Devices the platform observes (RFC 7641), from `meterId@host:port/path,…`. */
+  readonly coapObserve: readonly CoapObserveTarget[];
 }
 
 export interface ConfigFlags {
@@ -38,6 +56,33 @@ export interface ConfigFlags {
   seed?: string | number;
   dlms?: boolean;
   dlmsPort?: string | number;
+  mqtt?: boolean;
+  mqttPort?: string | number;
+  mqttDevices?: string | number;
+  coap?: boolean;
+  coapHost?: string;
+  coapPort?: string | number;
+  coapObserve?: string;
+}
+
+export interface CoapObserveTarget {
+  readonly meterId: string;
+  readonly host: string;
+  readonly port: number;
+  readonly path: string;
+}
+
+/** `SIM000001@127.0.0.1:5684/readings,…` (path defaults to /readings). */
+export function parseCoapObserve(text: string | undefined): CoapObserveTarget[] {
+  if (text === undefined || text.trim() === '') return [];
+  return text.split(',').map((item) => {
+    const m = /^([A-Za-z0-9._:-]{1,64})@([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})(\/[^,\s]*)?$/.exec(item.trim());
+    const port = m ? Number(m[3]) : 0;
+    if (!m || port < 1 || port > 65535) {
+      throw new MeterstackError('CONFIG_INVALID', `--coap-observe / METERSTACK_COAP_OBSERVE: "${item}" is not meterId@host:port[/path] (e.g. SIM000001@127.0.0.1:5684/readings)`);
+    }
+    return { meterId: m[1]!, host: m[2]!.replace(/^\[|\]$/g, ''), port, path: m[4] && m[4] !== '/' ? m[4] : '/readings' };
+  });
 }
 
 const int = (name: string, v: string | number | undefined, dflt: number, min: number, max: number): number => {
@@ -48,6 +93,15 @@ const int = (name: string, v: string | number | undefined, dflt: number, min: nu
   }
   return n;
 };
+
+/** MQTT_TLS_PORT with MQTT_TLS_CERT, MQTT_TLS_KEY and MQTT_TLS_CA (PEM file paths), all or none. */
+function mqttTls(env: NodeJS.ProcessEnv): { mqttTls?: Config['mqttTls'] } {
+  const names = ['MQTT_TLS_PORT', 'MQTT_TLS_CERT', 'MQTT_TLS_KEY', 'MQTT_TLS_CA'] as const;
+  const set = names.filter((n) => env[n] !== undefined && env[n] !== '');
+  if (set.length === 0) return {};
+  if (set.length < names.length) throw new MeterstackError('CONFIG_INVALID', `MQTT over TLS needs ${names.join(', ')}; missing ${names.filter((n) => !set.includes(n)).join(', ')}`);
+  return { mqttTls: { port: int('MQTT_TLS_PORT', env.MQTT_TLS_PORT, 8883, 0, 65535), cert: resolve(env.MQTT_TLS_CERT!), key: resolve(env.MQTT_TLS_KEY!), ca: resolve(env.MQTT_TLS_CA!) } };
+}
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const speed = Number(flags.speed ?? env.METERSTACK_SPEED ?? 1);
@@ -78,5 +132,15 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     synchronous: sync,
     dlms: flags.dlms ?? env.METERSTACK_DLMS !== '0',
     dlmsPort: int('--dlms-port', flags.dlmsPort ?? env.METERSTACK_DLMS_PORT, 4059, 1, 65535),
+    mqtt: flags.mqtt ?? env.METERSTACK_MQTT !== '0',
+    mqttPort: int('--mqtt-port / MQTT_PORT', flags.mqttPort ?? env.MQTT_PORT, 1883, 0, 65535),
+    mqttPortExplicit: opt(String(flags.mqttPort ?? env.MQTT_PORT ?? '')) !== undefined,
+    mqttDevices: int('--mqtt-devices', flags.mqttDevices ?? env.METERSTACK_MQTT_DEVICES, 10, 0, 100_000),
+    ...mqttTls(env),
+    coap: flags.coap ?? env.METERSTACK_COAP !== '0',
+    coapHost: flags.coapHost ?? env.COAP_HOST ?? '127.0.0.1',
+    coapPort: int('--coap-port / COAP_PORT', flags.coapPort ?? env.COAP_PORT, 5683, 0, 65535),
+    coapPortExplicit: opt(String(flags.coapPort ?? env.COAP_PORT ?? '')) !== undefined,
+    coapObserve: parseCoapObserve(flags.coapObserve ?? env.METERSTACK_COAP_OBSERVE),
   };
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { DAY_S, utcDayStart, type EpochSeconds } from '../model/index.ts';
-import { createFleet, FleetSimulator, type SimOutput } from '../sim/index.ts';
+import { createFleet, FleetSimulator, type Fleet, type SimOutput } from '../sim/index.ts';
 import type { Platform } from './platform.ts';
 import { startDlmsLive, type DlmsLive } from './dlms-live.ts';
 
@@ -28,6 +28,9 @@ export interface ClockAnchor {
 export interface SimRunner {
   /** Resolves when the history is stored. */
   readonly ready: Promise<{ readings: number; seconds: number; fresh: boolean }>;
+  /** The simulated fleet and the instant its registers start at (the MQTT meters are some of it). */
+  readonly fleet: Fleet;
+  readonly start: EpochSeconds;
   stop(): Promise<void>;
 }
 
@@ -147,7 +150,7 @@ export function startSim(p: Platform, clock: SimClock, log: (msg: string) => voi
   void ready.then(tick, (e: unknown) => log(`sim: history load failed: ${(e as Error).message}`));
 
   return {
-    ready,
+    ready, fleet, start: state.start,
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

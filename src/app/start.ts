@@ -3,10 +3,17 @@ import { buildApi } from '../api/index.ts';
 import type { Config } from './config.ts';
 import { openPlatform } from './platform.ts';
 import { savedClock, simClock, startSim, type SimRunner } from './sim-runner.ts';
+import { startMqtt, type MqttRuntime } from './mqtt.ts';
+import { startMqttSim, type MqttSimRunner } from './mqtt-sim.ts';
+import { startCoap, type CoapRuntime } from './coap.ts';
 
 export interface Running {
   readonly url: string;
   readonly port: number;
+  /** The MQTT broker (or external broker client), ingest bridge and command service; absent with --no-mqtt. */
+  readonly mqtt?: MqttRuntime;
+  /** The CoAP server (UDP) and its Observe registrations; absent with --no-coap. */
+  readonly coap?: CoapRuntime;
   stop(): Promise<void>;
 }
 
@@ -37,6 +44,20 @@ export async function startAll(config: Config, log: (msg: string) => void = (m) 
   } else {
     log(`open the console at ${url}/ and enter your API key${key.source === 'env' ? ' (METERSTACK_API_KEY)' : ' (the one printed at the first start)'}`);
   }
+  let mqtt: MqttRuntime | undefined;
+  let coap: CoapRuntime | undefined;
+  try {
+    if (config.mqtt) {
+      mqtt = await startMqtt(platform, clock.now, log);
+    }
+    if (config.coap) coap = await startCoap(platform, clock.now, log);
+  } catch (e) {
+    await coap?.close().catch(() => undefined);
+    await mqtt?.close().catch(() => undefined);
+    await app.close().catch(() => undefined);
+    await platform.close();
+    throw e;
+  }
   let sim: SimRunner | undefined;
   if (config.sim && config.meters > 0) {
     sim = startSim(platform, clock, log);
@@ -45,10 +66,21 @@ export async function startAll(config: Config, log: (msg: string) => void = (m) 
       () => undefined,
     );
   }
+  // The last --mqtt-devices meters of the fleet also report over MQTT, once the fleet is stored.
+  let stopping = false;
+  const fleetSim = sim;
+  const mqttSim: Promise<MqttSimRunner | undefined> = mqtt && fleetSim && config.mqttDevices > 0
+    ? fleetSim.ready.then(() => (stopping ? undefined : startMqttSim(platform, mqtt.deviceUrl, fleetSim, clock.now, log)))
+      .catch((e: unknown) => { log(`mqtt: simulated MQTT meters not started: ${(e as Error).message}`); return undefined; })
+    : Promise.resolve(undefined);
   return {
-    url, port,
+    url, port, ...(mqtt ? { mqtt } : {}), ...(coap ? { coap } : {}),
     async stop() {
+      stopping = true;
+      await coap?.close();
       await sim?.stop();
+      await (await mqttSim)?.stop();
+      await mqtt?.close();
       await app.close();
       await platform.close();
     },

@@ -5,6 +5,8 @@ import { registerDecode } from './commands/decode.ts';
 import { registerDlms } from './commands/dlms-read.ts';
 import { registerExport } from './commands/export.ts';
 import { registerImport } from './commands/import.ts';
+import { registerMqtt } from './commands/mqtt.ts';
+import { registerP1 } from './commands/p1.ts';
 import { registerStart } from './commands/start.ts';
 
 const program = new Command('meterstack')
@@ -12,8 +14,10 @@ const program = new Command('meterstack')
   .version('0.1.0');
 registerStart(program);
 registerImport(program);
+registerMqtt(program);
 registerExport(program);
 registerAudit(program);
 registerDecode(program);
 registerDlms(program);
+registerP1(program);
 await program.parseAsync(process.argv);

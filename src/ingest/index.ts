@@ -1,3 +1,3 @@
-export type { DecodedMessage, IngestResult, IngestStats, Ingestor, ItemRejection, RawMessage } from './ingest.port.ts';
+export type { DecodedMessage, IngestResult, IngestStats, Ingestor, ItemRejection, MessageRejection, RawMessage } from './ingest.port.ts';
 export { createPipeline, type IngestJob, type PipelineOptions } from './pipeline.ts';
 export type { SeriesStage, StageContext } from './stages/stage.ts';

@@ -28,6 +28,20 @@ export interface DecodedMessage {
   readonly events?: readonly MeterEvent[];
   readonly receivedAt?: EpochSeconds;
   readonly actor?: string;
+  /**
+   * Set when the message as a whole could not be decoded (a payload mapper refused it): the
+   * pipeline records its receipt (the bytes join the integrity chain like any message) and one
+   * reject row at index -1 with this code and reason, and stores none of its data.
+   */
+  readonly rejected?: MessageRejection;
+}
+
+export interface MessageRejection {
+  /** A stable error code (docs/errors.md), e.g. PAYLOAD_UNKNOWN_VERSION. */
+  readonly code: string;
+  readonly reason: string;
+  /** The meter the message came from, when the transport knows it (kept with the reject row). */
+  readonly meterId?: string;
 }
 
 export interface ItemRejection {

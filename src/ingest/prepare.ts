@@ -1,7 +1,8 @@
 import type { IntervalSeries } from '../model/reading.ts';
 import type { EpochSeconds } from '../model/time.ts';
 import type { IngestUnit, Receipt } from '../store/store.port.ts';
-import type { DecodedMessage, ItemRejection, RawMessage } from './ingest.port.ts';
+import { ERROR_CODES, type ErrorCode } from '../model/errors.ts';
+import type { DecodedMessage, ItemRejection, MessageRejection, RawMessage } from './ingest.port.ts';
 import { jsonText, rejectRows, seriesText, toRejections } from './rejects.ts';
 import { type CheckContext, type ItemFault, fault } from './stages/checks.ts';
 import { checkDecoded } from './stages/decoded.ts';
@@ -48,12 +49,30 @@ export function prepareRaw(msg: RawMessage, parsed: ParsedBody, receivedAt: Epoc
   };
 }
 
-function rejectWhole(msg: RawMessage, receipt: Receipt, f: ItemFault): Prepared {
-  const text = msg.body !== undefined ? jsonText(msg.body) : jsonText(Buffer.from(msg.bytes).toString('utf8'));
+function rejectWhole(msg: RawMessage | DecodedMessage, receipt: Receipt, f: ItemFault): Prepared {
+  const text = 'body' in msg && msg.body !== undefined ? jsonText(msg.body) : jsonText(bytesText(msg.bytes ?? new Uint8Array(0)));
   return {
     unit: { receipt, series: [], rejects: rejectRows([f], () => text, msg.source, receipt.receivedAt) },
     accepted: 0, readings: 0, rejected: toRejections([f]),
   };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Bytes as text for a reject row: UTF-8 when they are (JSON), else base64 (CBOR and other binary). */
+function bytesText(bytes: Uint8Array): string | { base64: string } {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return { base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') };
+  }
+}
+
+/** A code from the transport for a message it could not decode; an unlisted code is kept in the reason. */
+function messageFault(r: MessageRejection): ItemFault {
+  return r.code in ERROR_CODES
+    ? fault(-1, r.code as ErrorCode, r.reason, r.meterId)
+    : fault(-1, 'INGEST_MALFORMED', `${r.code}: ${r.reason}`, r.meterId);
 }
 
 export function prepareDecoded(msg: DecodedMessage, receivedAt: EpochSeconds, env: PrepareEnv): Prepared {
@@ -62,6 +81,7 @@ export function prepareDecoded(msg: DecodedMessage, receivedAt: EpochSeconds, en
   const receipt = msg.bytes !== undefined
     ? receiptForBytes(msg.bytes, msg.source, receivedAt)
     : receiptForContent(msg.series, registers, events, msg.source, receivedAt);
+  if (msg.rejected !== undefined) return rejectWhole(msg, receipt, messageFault(msg.rejected));
   const c = checkDecoded(msg.series, registers, events, env.check);
   const d = c.overlapping.list.length > 0 ? dedupe(c.overlapping.list) : { series: [], faults: [] };
   const merged = d.series.length > 0 ? [...c.series, ...d.series] : c.series;

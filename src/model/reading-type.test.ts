@@ -32,3 +32,13 @@ test('schema: every row is self-consistent', () => {
     assert.ok(d.tou >= 0 && d.tou <= 4);
   }
 });
+
+test('a measurement channel B = 1..127 of an electricity code reads as its channel-0 row', () => {
+  const e2 = obisDefinition('1-2:1.8.0')!;
+  assert.equal(e2.obis, obis('1-2:1.8.0'));
+  assert.deepEqual({ ...e2, obis: undefined, name: undefined }, { ...obisDefinition('1-0:1.8.0')!, obis: undefined, name: undefined });
+  assert.equal(readingTypeCode(obisDefinition('1-41:2.8.0')!, 0), readingTypeCode(obisDefinition('1-0:2.8.0')!, 0));
+  assert.equal(obisDefinition('1-128:1.8.0'), undefined);
+  assert.equal(obisDefinition('7-1:3.0.0'), undefined, 'only electricity');
+  assert.equal(obisDefinition('1-1:99.8.0'), undefined, 'only codes the table has');
+});

@@ -1,4 +1,4 @@
-import { obis, type Obis } from './obis.ts';
+import { formatObis, obis, parseObisParts, type Obis } from './obis.ts';
 
 /**
  * OBIS → IEC 61968-9 CIM ReadingType. A ReadingType code is 18 dot-separated integers
@@ -73,6 +73,10 @@ const sampled = (name: string, quantity: Quantity, unit: StoredUnit, kind: numbe
   name, quantity, unit, kind, flow, phase, cumulative: false, direction: flow === FLOW.reverse ? 'export' : flow === FLOW.forward ? 'import' : 'none',
 });
 
+const mbusVolume = (commodity: number): Omit<Row, 'obis' | 'name'> => ({
+  quantity: 'volume', unit: 'L', commodity, kind: KIND.volume, flow: FLOW.forward, phase: PHASE.none, cumulative: true, direction: 'import',
+});
+
 const ROWS: readonly Row[] = [
   { obis: '1-0:1.8.0', ...energy('Active energy import (+A) total', FLOW.forward, 'import') },
   ...[1, 2, 3, 4].map((t) => ({ obis: `1-0:1.8.${t}`, ...energy(`Active energy import (+A) tariff ${t}`, FLOW.forward, 'import', t) })),
@@ -85,6 +89,9 @@ const ROWS: readonly Row[] = [
   { obis: '1-0:21.7.0', ...sampled('Active power import L1', 'power', 'W', KIND.power, PHASE.A, FLOW.forward) },
   { obis: '1-0:41.7.0', ...sampled('Active power import L2', 'power', 'W', KIND.power, PHASE.B, FLOW.forward) },
   { obis: '1-0:61.7.0', ...sampled('Active power import L3', 'power', 'W', KIND.power, PHASE.C, FLOW.forward) },
+  { obis: '1-0:22.7.0', ...sampled('Active power export L1', 'power', 'W', KIND.power, PHASE.A, FLOW.reverse) },
+  { obis: '1-0:42.7.0', ...sampled('Active power export L2', 'power', 'W', KIND.power, PHASE.B, FLOW.reverse) },
+  { obis: '1-0:62.7.0', ...sampled('Active power export L3', 'power', 'W', KIND.power, PHASE.C, FLOW.reverse) },
   { obis: '1-0:32.7.0', ...sampled('Voltage L1', 'voltage', 'mV', KIND.voltage, PHASE.AN) },
   { obis: '1-0:52.7.0', ...sampled('Voltage L2', 'voltage', 'mV', KIND.voltage, PHASE.BN) },
   { obis: '1-0:72.7.0', ...sampled('Voltage L3', 'voltage', 'mV', KIND.voltage, PHASE.CN) },
@@ -96,7 +103,13 @@ const ROWS: readonly Row[] = [
   // Gas: 7-0:3.0.0 is the unconverted volume register (EN 13757-1 / IEC 62056-61 gas group);
   // 0-1:24.2.1 is the same reading as DSMR carries it over M-Bus channel 1.
   { obis: '7-0:3.0.0', name: 'Gas volume (unconverted)', quantity: 'volume', unit: 'L', commodity: COMMODITY.naturalGas, kind: KIND.volume, flow: FLOW.forward, phase: PHASE.none, cumulative: true, direction: 'import' },
-  { obis: '0-1:24.2.1', name: 'Gas volume (M-Bus channel 1)', quantity: 'volume', unit: 'L', commodity: COMMODITY.naturalGas, kind: KIND.volume, flow: FLOW.forward, phase: PHASE.none, cumulative: true, direction: 'import' },
+  // DSMR M-Bus channels 1-4 (B = channel): gas on 0-n:24.2.1 (e-MUCS: 24.2.3, not temperature
+  // corrected); a water meter on channel n is 8-n:1.0.0, whatever code its telegram line used.
+  ...[1, 2, 3, 4].flatMap((n): Row[] => [
+    { obis: `0-${n}:24.2.1`, name: `Gas volume (M-Bus channel ${n})`, ...mbusVolume(COMMODITY.naturalGas) },
+    { obis: `0-${n}:24.2.3`, name: `Gas volume, not temperature corrected (M-Bus channel ${n})`, ...mbusVolume(COMMODITY.naturalGas) },
+    { obis: `8-${n}:1.0.0`, name: `Water volume (M-Bus channel ${n})`, ...mbusVolume(COMMODITY.potableWater) },
+  ]),
   { obis: '8-0:1.0.0', name: 'Water volume', quantity: 'volume', unit: 'L', commodity: COMMODITY.potableWater, kind: KIND.volume, flow: FLOW.forward, phase: PHASE.none, cumulative: true, direction: 'import' },
 ];
 
@@ -107,8 +120,27 @@ export const OBIS_TABLE: ReadonlyMap<Obis, ObisDefinition> = new Map(
   }),
 );
 
+const channelRows = new Map<Obis, ObisDefinition>();
+
+/**
+ * The definition of an OBIS code. An electricity code with a measurement channel B = 1..127
+ * (IEC 62056-61: 1..64 channels, 65..127 utility specific) means the same quantity, unit and
+ * direction as its channel-0 row: AEMO NMI suffixes (E2 controlled load, NEM13 register 41 …) map
+ * to B so that several data streams of one meter do not collide.
+ */
 export function obisDefinition(code: string): ObisDefinition | undefined {
-  return OBIS_TABLE.get(obis(code));
+  const o = obis(code);
+  const exact = OBIS_TABLE.get(o);
+  if (exact !== undefined) return exact;
+  const cached = channelRows.get(o);
+  if (cached !== undefined) return cached;
+  const p = parseObisParts(o);
+  if (p.a !== 1 || p.b < 1 || p.b > 127) return undefined;
+  const base = OBIS_TABLE.get(formatObis({ ...p, b: 0 }));
+  if (base === undefined) return undefined;
+  const def: ObisDefinition = { ...base, obis: o, name: `${base.name}, channel ${p.b}` };
+  if (channelRows.size < 4096) channelRows.set(o, def);
+  return def;
 }
 
 /** CIM measuringPeriod (TimeAttribute) for an interval length in seconds. */

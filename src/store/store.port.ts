@@ -182,6 +182,21 @@ export interface ApiKeyRecord {
   readonly revokedAt?: EpochSeconds;
 }
 
+/**
+ * An MQTT client's credential (docs/mqtt.md): the username is the id; only the hash of its secret
+ * is kept, in mosquitto's `$7$` PBKDF2-SHA512 form, so an external mosquitto can use it as well.
+ */
+export interface MqttCredentialRecord {
+  readonly id: string;
+  /** device: publishes for itself; gateway: for itself and `meters`; platform: the ingest consumer. */
+  readonly kind: 'device' | 'gateway' | 'platform';
+  readonly hash: string;
+  /** A gateway's meters; empty otherwise. */
+  readonly meters: readonly string[];
+  readonly createdAt: EpochSeconds;
+  readonly revokedAt?: EpochSeconds;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   /** Apply pending migrations; returns the schema version. */
@@ -225,4 +240,10 @@ export interface Store {
   putApiKey(key: ApiKeyRecord): Promise<void>;
   findApiKey(hash: string): Promise<ApiKeyRecord | undefined>;
   countApiKeys(): Promise<number>;
+
+  /** Insert or replace (by id), e.g. to rotate the secret or revoke. */
+  putMqttCredential(c: MqttCredentialRecord): Promise<void>;
+  getMqttCredential(id: string): Promise<MqttCredentialRecord | undefined>;
+  /** Every credential, revoked ones included, ordered by id. */
+  listMqttCredentials(): Promise<MqttCredentialRecord[]>;
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { inspectDlms } from '../../protocols/dlms/inspect.ts';
 import { isoToEpoch, MeterstackError } from '../../model/index.ts';
 import { reportError } from '../output.ts';
+import { registerDecodeDsmr } from './decode-dsmr.ts';
 
 /** Hex as typed or captured: whitespace, `#`/`//` comments and `0x` prefixes are ignored. */
 export function parseHex(text: string, what: string): Uint8Array {
@@ -23,6 +24,7 @@ function captureTime(iso: string): number {
 
 export function registerDecode(program: Command): void {
   const decode = program.command('decode').description('decode captured meter messages, layer by layer');
+  registerDecodeDsmr(decode);
   decode.command('dlms')
     .description('decode a DLMS/COSEM capture: HDLC frames, a TCP wrapper PDU or a bare APDU (hex, or a file of hex)')
     .argument('<hex...>', 'the bytes in hex (spaces allowed), or the path of a file holding them')

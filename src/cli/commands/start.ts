@@ -17,11 +17,19 @@ export function registerStart(program: Command): void {
     .option('--dlms', 'simulated meters serve DLMS/COSEM over TCP (127.10.x.y) and the head-end reads live data from them (the default; env METERSTACK_DLMS=0 turns it off)')
     .option('--no-dlms', 'live simulated data goes straight into the pipeline instead of being read over DLMS')
     .option('--dlms-port <n>', 'TCP port of the simulated DLMS meters (default 4059)')
-    .action(async (opts: { port?: string; host?: string; data?: string; meters?: string; history?: string; speed?: string; seed?: string; sim: boolean; dlms?: boolean; dlmsPort?: string }) => {
+    .option('--mqtt-port <n>', 'port of the embedded MQTT broker (env MQTT_PORT, default 1883; if that is taken, 11883 or a free port); MQTT_URL uses an external broker instead')
+    .option('--mqtt-devices <n>', 'simulated MQTT meters, some behind gateways (env METERSTACK_MQTT_DEVICES, default 10)')
+    .option('--no-mqtt', 'no MQTT broker, client or simulated MQTT meters')
+    .option('--coap-port <n>', 'UDP port of the CoAP server (env COAP_PORT, default 5683; if that is taken, 15683 or a free port)')
+    .option('--coap-host <host>', 'interface of the CoAP server (env COAP_HOST, default 127.0.0.1)')
+    .option('--coap-observe <list>', 'devices to observe, meterId@host:port[/path],… (env METERSTACK_COAP_OBSERVE)')
+    .option('--no-coap', 'no CoAP server (env METERSTACK_COAP=0)')
+    .action(async (opts: { port?: string; host?: string; data?: string; meters?: string; history?: string; speed?: string; seed?: string; sim: boolean; dlms?: boolean; dlmsPort?: string; mqttPort?: string; mqttDevices?: string; mqtt?: boolean; coapPort?: string; coapHost?: string; coapObserve?: string; coap?: boolean }) => {
       // A closed stdout (`meterstack start | head`) must not take the server down with EPIPE.
       process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'EPIPE') throw e; });
       try {
-        const running = await startAll(loadConfig(opts));
+        const { mqtt, coap, ...rest } = opts;
+        const running = await startAll(loadConfig({ ...rest, ...(mqtt === false ? { mqtt: false } : {}), ...(coap === false ? { coap: false } : {}) }));
         let stopping = false;
         const stop = (sig: string) => {
           if (stopping) return;

@@ -50,4 +50,18 @@ export const recordCases: readonly Case[] = [
     assert.deepEqual(await store.findApiKey(sha('secret')), { ...k, revokedAt: 2000 });
     assert.equal(await store.countApiKeys(), 2);
   }],
+
+  ['mqtt credentials: put, get, list by id, rotate and revoke', async (store) => {
+    assert.deepEqual(await store.listMqttCredentials(), []);
+    const dev = { id: 'METER1', kind: 'device' as const, hash: '$7$101$c2FsdA==$aGFzaA==', meters: [], createdAt: 1000 };
+    const gw = { id: 'GW1', kind: 'gateway' as const, hash: '$7$101$c2FsdDI=$aGFzaDI=', meters: ['M1', 'M2'], createdAt: 1001 };
+    await store.putMqttCredential(dev);
+    await store.putMqttCredential(gw);
+    assert.deepEqual(await store.getMqttCredential('METER1'), dev);
+    assert.deepEqual(await store.getMqttCredential('GW1'), gw);
+    assert.equal(await store.getMqttCredential('METER2'), undefined);
+    await store.putMqttCredential({ ...dev, hash: '$7$101$bmV3$bmV3', revokedAt: 2000 });
+    assert.deepEqual(await store.getMqttCredential('METER1'), { ...dev, hash: '$7$101$bmV3$bmV3', revokedAt: 2000 });
+    assert.deepEqual((await store.listMqttCredentials()).map((c) => c.id), ['GW1', 'METER1']);
+  }],
 ];

@@ -3,7 +3,7 @@ import {
   assertSeries, type Channel, type EpochSeconds, type IntervalSeries, type Meter, type MeterEvent, type Obis, type RegisterReading, type Topology,
 } from '../../model/index.ts';
 import type {
-  ApiKeyRecord, AuditEntry, AuditFilter, AuditInput, ChainCheck, IngestOutcome, IngestUnit, LocalTotal, LocalTotalsQuery, MeterFilter,
+  ApiKeyRecord, AuditEntry, AuditFilter, AuditInput, ChainCheck, IngestOutcome, IngestUnit, LocalTotal, LocalTotalsQuery, MeterFilter, MqttCredentialRecord,
   Page, PageRequest, ReceiptEntry, Reject, RejectFilter, SeriesVersion, Store, SumResult, WriteContext, WriteResult,
 } from '../store.port.ts';
 import { BlockCache } from '../common/block-cache.ts';
@@ -14,6 +14,7 @@ import { IntervalReader } from './interval-read.ts';
 import { IntervalWriter, type Tally } from './interval-write.ts';
 import { MeterTable } from './meters.ts';
 import { migrate } from './migrate.ts';
+import { MqttCredentialTable } from './mqtt-credentials.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { RecordTables } from './records.ts';
 
@@ -36,6 +37,7 @@ export class SqliteStore implements Store {
   private readonly records: RecordTables;
   private readonly chains: Chains;
   private readonly keys: ApiKeyTable;
+  private readonly mqtt: MqttCredentialTable;
   private readonly runner: Database.Transaction<(fn: () => unknown) => unknown>;
   private readonly dataVersion: Database.Statement<[], number>;
   private seenVersion = -1;
@@ -49,6 +51,7 @@ export class SqliteStore implements Store {
     this.records = new RecordTables(db);
     this.chains = new Chains(db);
     this.keys = new ApiKeyTable(db);
+    this.mqtt = new MqttCredentialTable(db);
     this.runner = db.transaction((fn: () => unknown) => fn());
     this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   }
@@ -231,5 +234,17 @@ export class SqliteStore implements Store {
 
   async countApiKeys(): Promise<number> {
     return this.keys.total();
+  }
+
+  async putMqttCredential(c: MqttCredentialRecord): Promise<void> {
+    this.tx(() => this.mqtt.putCredential(c));
+  }
+
+  async getMqttCredential(id: string): Promise<MqttCredentialRecord | undefined> {
+    return this.mqtt.get(id);
+  }
+
+  async listMqttCredentials(): Promise<MqttCredentialRecord[]> {
+    return this.mqtt.list();
   }
 }

@@ -1,6 +1,7 @@
 import { initial } from './001-initial.ts';
+import { mqttCredentials } from './002-mqtt-credentials.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
 
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, mqttCredentials];

@@ -1,0 +1,1 @@
+export { SimCoapDevice, type SimCoapDeviceOptions } from './device.ts';
