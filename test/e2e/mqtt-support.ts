@@ -15,12 +15,24 @@ export function meter(id: string): Meter {
   return { id, kind: 'electricity', status: 'active', timeZone: 'Europe/Amsterdam' };
 }
 
+/**
+ * A port that is free now and stays out of the kernel's ephemeral range (32768+ on Linux), so a
+ * listener on port 0 started later (the platform's HTTP server) cannot be handed the same one.
+ */
 export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * 10_000);
+    const s = createServer();
+    const ok = await new Promise<boolean>((resolve) => {
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (ok) {
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+      return port;
+    }
+  }
+  throw new Error('no free port in 10000-19999 after 50 attempts');
 }
 
 export interface TestPlatform {
