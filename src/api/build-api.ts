@@ -13,6 +13,7 @@ import { metersRoutes } from './routes/meters.routes.ts';
 import { readingsRoutes } from './routes/readings.routes.ts';
 import { recordsRoutes } from './routes/records.routes.ts';
 import { topologyRoutes } from './routes/topology.routes.ts';
+import { veeRoutes } from './routes/vee.routes.ts';
 import { SHARED_SCHEMAS } from './schemas/index.ts';
 import { DEFAULT_WEB_ROOT, webStatic } from './web-static.ts';
 
@@ -59,7 +60,7 @@ export function buildApi({ services, logger, webRoot = DEFAULT_WEB_ROOT }: ApiOp
   app.register(healthRoutes, { prefix: API_PREFIX });
   app.register(async (api) => {
     requireApiKey(api, services.auth);
-    for (const routes of [metersRoutes, readingsRoutes, topologyRoutes, fleetRoutes, ingestRoutes, recordsRoutes, keysRoutes]) {
+    for (const routes of [metersRoutes, readingsRoutes, topologyRoutes, fleetRoutes, ingestRoutes, recordsRoutes, keysRoutes, veeRoutes]) {
       api.register(routes, { services });
     }
   }, { prefix: API_PREFIX });

@@ -5,7 +5,8 @@ import { openSqliteStore } from '../store/sqlite/index.ts';
 import type { Store } from '../store/store.port.ts';
 import { createPipeline } from '../ingest/pipeline.ts';
 import type { Ingestor } from '../ingest/ingest.port.ts';
-import { createServices, type Services } from '../services/index.ts';
+import { createServices, VeeService, type Services } from '../services/index.ts';
+import { VeeFlow } from './vee-flow.ts';
 import type { Config } from './config.ts';
 
 /**
@@ -17,10 +18,12 @@ export interface Platform {
   readonly store: Store;
   readonly ingest: Ingestor;
   readonly services: Services;
+  /** VEE after every commit and the day-close pass (docs/decisions/2026-11-26-vee-flow.md). */
+  readonly vee: VeeFlow;
   close(): Promise<void>;
 }
 
-export async function openPlatform(config: Config, opts: { now?: () => EpochSeconds } = {}): Promise<Platform> {
+export async function openPlatform(config: Config, opts: { now?: () => EpochSeconds; log?: (msg: string) => void } = {}): Promise<Platform> {
   if (config.databaseUrl) {
     throw new MeterstackError('CONFIG_INVALID', 'DATABASE_URL is set, but this release has only the embedded SQLite store; unset DATABASE_URL to use SQLite in METERSTACK_DATA');
   }
@@ -31,10 +34,15 @@ export async function openPlatform(config: Config, opts: { now?: () => EpochSeco
   const store = openSqliteStore({ path: join(config.dataDir, 'meterstack.db'), synchronous: config.synchronous });
   await store.migrate();
   const now = opts.now ?? ((): EpochSeconds => Math.floor(Date.now() / 1000));
-  const ingest = createPipeline({ store, now });
-  const services = createServices({ store, ingest, now });
+  const pipeline = createPipeline({ store, now });
+  const veeService = new VeeService(store, now);
+  // Everything that ingests goes through the VEE flow's decorator, so every committed day is validated.
+  const vee = new VeeFlow({ vee: veeService, ingest: pipeline, log: opts.log, now });
+  const ingest = vee.ingestor;
+  await vee.resume();
+  const services = createServices({ store, ingest, now, vee: veeService });
   return {
-    config, store, ingest, services,
+    config, store, ingest, services, vee,
     async close() {
       await ingest.close();
       await store.close();

@@ -20,7 +20,7 @@ export interface Running {
 /** `meterstack start`: store, pipeline, services, API + web, and the simulated fleet, in one process. */
 export async function startAll(config: Config, log: (msg: string) => void = (m) => process.stdout.write(`${m}\n`)): Promise<Running> {
   const clock = simClock(config.sim ? config.speed : 1, Date.now, config.sim ? savedClock(config.dataDir) : undefined);
-  const platform = await openPlatform(config, { now: clock.now });
+  const platform = await openPlatform(config, { now: clock.now, log });
   const app = buildApi({ services: platform.services, logger: process.env.METERSTACK_LOG === 'json' });
   let port: number;
   try {

@@ -8,6 +8,8 @@ import { registerImport } from './commands/import.ts';
 import { registerMqtt } from './commands/mqtt.ts';
 import { registerP1 } from './commands/p1.ts';
 import { registerStart } from './commands/start.ts';
+import { registerEdit } from './commands/edit.ts';
+import { registerVee } from './commands/vee.ts';
 
 const program = new Command('meterstack')
   .description('open-source smart-metering platform: head-end, meter data management and services')
@@ -20,4 +22,6 @@ registerAudit(program);
 registerDecode(program);
 registerDlms(program);
 registerP1(program);
+registerVee(program);
+registerEdit(program);
 await program.parseAsync(process.argv);

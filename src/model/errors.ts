@@ -146,6 +146,8 @@ export const ERROR_CODES = {
   // VEE (src/vee)
   VEE_RULESET_INVALID: { layer: 'config', status: 400, title: 'VEE rule set is malformed (unknown rule, parameter or class, or a wrong type)' },
   VEE_INPUT_INVALID: { layer: 'service', status: 400, title: 'VEE input is inconsistent (series arrays, interval length or meter do not fit)' },
+  VEE_EXCEPTION_NOT_FOUND: { layer: 'service', status: 404, title: 'No such VEE exception' },
+  VEE_EDIT_INVALID: { layer: 'service', status: 400, title: 'A manual edit does not fit the channel (range off the grid, values count, method or reason code)' },
   INTERNAL: { layer: 'service', status: 500, title: 'Internal error' },
 } as const satisfies Record<string, CodeSpec>;
 

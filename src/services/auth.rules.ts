@@ -5,7 +5,7 @@
  */
 export const PERMISSIONS = [
   'meters:read', 'readings:read', 'topology:read', 'ingest:write',
-  'rejects:read', 'receipts:read', 'audit:read', 'keys:create',
+  'rejects:read', 'receipts:read', 'audit:read', 'keys:create', 'vee:read', 'vee:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -18,12 +18,12 @@ const READ_DATA: readonly Permission[] = ['meters:read', 'readings:read', 'topol
 
 export const GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  operator: [...READ_DATA, 'ingest:write', 'rejects:read', 'receipts:read'],
+  operator: [...READ_DATA, 'ingest:write', 'rejects:read', 'receipts:read', 'vee:read', 'vee:write'],
   'field-technician': ['meters:read', 'topology:read'],
   billing: ['meters:read', 'readings:read'],
   'grid-operations': READ_DATA,
   'security-officer': ['audit:read', 'receipts:read'],
-  auditor: ['meters:read', 'rejects:read', 'receipts:read', 'audit:read'],
+  auditor: ['meters:read', 'rejects:read', 'receipts:read', 'audit:read', 'vee:read'],
   customer: [],
   'third-party': [],
 };

@@ -8,6 +8,10 @@ import { LoadService } from './load.service.ts';
 import { MetersService } from './meters.service.ts';
 import { ReadingsService } from './readings.service.ts';
 import { RecordsService } from './records.service.ts';
+import { VeeService } from './vee.service.ts';
+import { VeeExceptionsService } from './vee-exceptions.service.ts';
+import { VeeEditService } from './vee-edit.service.ts';
+import { VeeQualityService } from './vee-quality.service.ts';
 
 /** Everything the faces (API, CLI, web) may call. Built once by the composition root. */
 export interface Services {
@@ -18,15 +22,21 @@ export interface Services {
   readonly auth: AuthService;
   readonly ingest: IngestService;
   readonly records: RecordsService;
+  readonly vee: VeeService;
+  readonly veeExceptions: VeeExceptionsService;
+  readonly veeEdit: VeeEditService;
+  readonly veeQuality: VeeQualityService;
 }
 
 export interface ServiceDeps {
   readonly store: Store;
   readonly ingest: Ingestor;
   readonly now?: Clock;
+  /** The VEE runner (the composition root shares it with the background VEE flow); default rule set if absent. */
+  readonly vee?: VeeService;
 }
 
-export function createServices({ store, ingest, now = systemClock }: ServiceDeps): Services {
+export function createServices({ store, ingest, now = systemClock, vee }: ServiceDeps): Services {
   return {
     meters: new MetersService(store),
     readings: new ReadingsService(store),
@@ -35,6 +45,10 @@ export function createServices({ store, ingest, now = systemClock }: ServiceDeps
     auth: new AuthService(store, now),
     ingest: new IngestService(ingest, store, now),
     records: new RecordsService(store),
+    vee: vee ?? new VeeService(store, now),
+    veeExceptions: new VeeExceptionsService(store, now),
+    veeEdit: new VeeEditService(store, now),
+    veeQuality: new VeeQualityService(store),
   };
 }
 
@@ -49,6 +63,12 @@ export { DEFAULT_LIMIT, MAX_LIMIT, type PageQuery } from './paging.ts';
 export { ReadingsService, type AggregateQuery, type AggregatedReadings, type RawReadings, type ReadingsQuery } from './readings.service.ts';
 export type { Aggregate, BucketTotal } from './readings.rules.ts';
 export { RecordsService, type ChainReport } from './records.service.ts';
+export { VeeService, type RunOptions, type RunOutcome, type VeeSettings } from './vee.service.ts';
+export { VeeExceptionsService, MAX_BULK, type ExceptionQuery, type ExceptionView } from './vee-exceptions.service.ts';
+export { VeeEditService, EDIT_METHODS, type EditMethod, type EditRequest, type EditResult } from './vee-edit.service.ts';
+export { EXCEPTION_STATUSES, type ExceptionPatch, type ExceptionStatus } from '../store/store.port.ts';
+export { assertRuleSet } from '../vee/index.ts';
+export { VeeQualityService, type Completeness, type QualityQuery, type QualityReport } from './vee-quality.service.ts';
 export type { TimeRange } from './range.ts';
 export type {
   AuditEntry, AuditFilter, MeterFilter, Page, ReceiptEntry, Reject, RejectFilter,

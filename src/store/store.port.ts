@@ -197,6 +197,105 @@ export interface MqttCredentialRecord {
   readonly revokedAt?: EpochSeconds;
 }
 
+/** One finding of a VEE run, as stored (rule ids, severities and actions are src/vee's). */
+export interface VeeFindingRecord {
+  readonly meterId: string;
+  readonly channel: Obis;
+  readonly start: EpochSeconds;
+  readonly end: EpochSeconds;
+  readonly rule: string;
+  readonly severity: string;
+  /** flag | invalidate | annotate: flag and invalidate open an exception. */
+  readonly action: string;
+  readonly reason: number;
+  readonly message: string;
+  /** measured, limit and the rule's parameters. */
+  readonly details: Record<string, unknown>;
+}
+
+/** The explanation of one run of estimated intervals: which rule, which method, which inputs. */
+export interface VeeEstimateRecord {
+  readonly meterId: string;
+  readonly channel: Obis;
+  readonly start: EpochSeconds;
+  readonly end: EpochSeconds;
+  readonly method: string;
+  readonly methodFlag: number;
+  readonly quality: string;
+  readonly reason: number;
+  readonly energy: number;
+  readonly triggers: readonly string[];
+  readonly inputs: Record<string, unknown>;
+}
+
+/** A VEE run over one channel window: replaces the findings and estimates stored for that window. */
+export interface VeeRunRecord {
+  readonly meterId: string;
+  readonly channel: Obis;
+  readonly from: EpochSeconds;
+  readonly to: EpochSeconds;
+  readonly at: EpochSeconds;
+  /** Rule-set id@version#fingerprint the run used. */
+  readonly ruleSet: string;
+  readonly findings: readonly VeeFindingRecord[];
+  readonly estimates: readonly VeeEstimateRecord[];
+}
+
+export const EXCEPTION_STATUSES = ['open', 'estimated', 'accepted', 'edited', 'escalated'] as const;
+export type ExceptionStatus = (typeof EXCEPTION_STATUSES)[number];
+
+/** A failed validation in the work queue: one per (meter, channel, rule, first interval). */
+export interface VeeException {
+  readonly id: number;
+  readonly meterId: string;
+  readonly channel: Obis;
+  readonly rule: string;
+  readonly severity: string;
+  readonly start: EpochSeconds;
+  readonly end: EpochSeconds;
+  readonly message: string;
+  readonly status: ExceptionStatus;
+  readonly assignee?: string;
+  readonly createdAt: EpochSeconds;
+  readonly updatedAt: EpochSeconds;
+}
+
+export interface ExceptionFilter {
+  readonly rule?: string;
+  readonly status?: ExceptionStatus;
+  readonly meterIds?: readonly string[];
+  readonly channel?: Obis;
+  /** Only exceptions created at or before this instant (an age filter). */
+  readonly createdBefore?: EpochSeconds;
+}
+
+export interface ExceptionPatch {
+  readonly status?: ExceptionStatus;
+  /** null unassigns. */
+  readonly assignee?: string | null;
+}
+
+/** Intervals of one channel that arrived at one instant (an acknowledged message). */
+export interface ArrivalInput {
+  readonly meterId: string;
+  readonly channel: Obis;
+  readonly start: EpochSeconds;
+  readonly intervalS: number;
+  /** Which intervals from `start` arrived (quality not N); all when absent. */
+  readonly present?: Uint8Array;
+  readonly count: number;
+  readonly receivedAt: EpochSeconds;
+}
+
+/** First arrival per interval of one channel's UTC day: minutes after the interval end + 1, 0 = never. */
+export interface ArrivalBlock {
+  readonly meterId: string;
+  readonly channel: Obis;
+  readonly start: EpochSeconds;
+  readonly intervalS: number;
+  readonly late: Uint16Array;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   /** Apply pending migrations; returns the schema version. */
@@ -246,4 +345,25 @@ export interface Store {
   getMqttCredential(id: string): Promise<MqttCredentialRecord | undefined>;
   /** Every credential, revoked ones included, ordered by id. */
   listMqttCredentials(): Promise<MqttCredentialRecord[]>;
+
+  /**
+   * Store a VEE run: the findings and estimates of [from, to) replace the ones stored for that
+   * window, and each flag/invalidate finding opens an exception unless one exists for the same
+   * meter, channel, rule and start ('estimated' when an estimate covers it). Returns the new ones.
+   */
+  recordVeeRun(run: VeeRunRecord): Promise<VeeException[]>;
+  listVeeFindings(meterId: string, channel: Obis, from: EpochSeconds, to: EpochSeconds): Promise<VeeFindingRecord[]>;
+  listVeeEstimates(meterId: string, channel: Obis, from: EpochSeconds, to: EpochSeconds): Promise<VeeEstimateRecord[]>;
+  /** Oldest first (by id). */
+  listExceptions(filter: ExceptionFilter, page: PageRequest): Promise<Page<VeeException>>;
+  getException(id: number): Promise<VeeException | undefined>;
+  /** Applies the patch to each existing id; returns the exceptions as they are afterwards (unknown ids left out). */
+  updateExceptions(ids: readonly number[], patch: ExceptionPatch, at: EpochSeconds): Promise<VeeException[]>;
+  /** Keeps the first arrival time of each interval (later arrivals of the same interval are ignored). */
+  recordArrivals(items: readonly ArrivalInput[]): Promise<void>;
+  /** Arrival blocks of the meters' channel for the UTC days overlapping [from, to). */
+  readArrivals(meterIds: readonly string[], channel: Obis, from: EpochSeconds, to: EpochSeconds): Promise<ArrivalBlock[]>;
+  /** Progress of a long VEE job (re-validation), opaque JSON; undefined if never saved. */
+  getVeeJob(id: string): Promise<string | undefined>;
+  putVeeJob(id: string, state: string, at: EpochSeconds): Promise<void>;
 }

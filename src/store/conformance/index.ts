@@ -6,6 +6,7 @@ import { intervalCases } from './intervals.cases.ts';
 import { meterCases } from './meters.cases.ts';
 import { queryCases } from './queries.cases.ts';
 import { recordCases } from './records.cases.ts';
+import { veeCases } from './vee.cases.ts';
 
 export interface ConformanceOptions {
   /** Tests an implementation deliberately does not pass, each group with the reason. */
@@ -14,7 +15,7 @@ export interface ConformanceOptions {
 
 export type MakeStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
-export const CONFORMANCE_CASES: readonly Case[] = [...intervalCases, ...queryCases, ...meterCases, ...recordCases, ...chainCases];
+export const CONFORMANCE_CASES: readonly Case[] = [...intervalCases, ...queryCases, ...meterCases, ...recordCases, ...chainCases, ...veeCases];
 
 /**
  * Registers the Store conformance suite with node:test. Every case gets a fresh store and speaks

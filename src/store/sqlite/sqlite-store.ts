@@ -5,6 +5,7 @@ import {
 import type {
   ApiKeyRecord, AuditEntry, AuditFilter, AuditInput, ChainCheck, IngestOutcome, IngestUnit, LocalTotal, LocalTotalsQuery, MeterFilter, MqttCredentialRecord,
   Page, PageRequest, ReceiptEntry, Reject, RejectFilter, SeriesVersion, Store, SumResult, WriteContext, WriteResult,
+  ArrivalBlock, ArrivalInput, ExceptionFilter, ExceptionPatch, VeeEstimateRecord, VeeException, VeeFindingRecord, VeeRunRecord,
 } from '../store.port.ts';
 import { BlockCache } from '../common/block-cache.ts';
 import { ApiKeyTable } from './api-keys.ts';
@@ -17,6 +18,7 @@ import { migrate } from './migrate.ts';
 import { MqttCredentialTable } from './mqtt-credentials.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { RecordTables } from './records.ts';
+import { VeeTables } from './vee.ts';
 
 export interface SqliteStoreConfig {
   readonly cacheIntervals: number;
@@ -38,6 +40,7 @@ export class SqliteStore implements Store {
   private readonly chains: Chains;
   private readonly keys: ApiKeyTable;
   private readonly mqtt: MqttCredentialTable;
+  private readonly vee: VeeTables;
   private readonly runner: Database.Transaction<(fn: () => unknown) => unknown>;
   private readonly dataVersion: Database.Statement<[], number>;
   private seenVersion = -1;
@@ -52,6 +55,7 @@ export class SqliteStore implements Store {
     this.chains = new Chains(db);
     this.keys = new ApiKeyTable(db);
     this.mqtt = new MqttCredentialTable(db);
+    this.vee = new VeeTables(db);
     this.runner = db.transaction((fn: () => unknown) => fn());
     this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   }
@@ -246,5 +250,45 @@ export class SqliteStore implements Store {
 
   async listMqttCredentials(): Promise<MqttCredentialRecord[]> {
     return this.mqtt.list();
+  }
+
+  async recordVeeRun(run: VeeRunRecord): Promise<VeeException[]> {
+    return this.tx(() => this.vee.recordRun(run));
+  }
+
+  async listVeeFindings(meterId: string, channel: Obis, from: EpochSeconds, to: EpochSeconds): Promise<VeeFindingRecord[]> {
+    return this.vee.listFindings(meterId, channel, from, to);
+  }
+
+  async listVeeEstimates(meterId: string, channel: Obis, from: EpochSeconds, to: EpochSeconds): Promise<VeeEstimateRecord[]> {
+    return this.vee.listEstimates(meterId, channel, from, to);
+  }
+
+  async listExceptions(filter: ExceptionFilter, page: PageRequest): Promise<Page<VeeException>> {
+    return this.vee.listExceptions(filter, page);
+  }
+
+  async getException(id: number): Promise<VeeException | undefined> {
+    return this.vee.getException(id);
+  }
+
+  async updateExceptions(ids: readonly number[], patch: ExceptionPatch, at: EpochSeconds): Promise<VeeException[]> {
+    return this.tx(() => this.vee.updateExceptions(ids, patch, at));
+  }
+
+  async recordArrivals(items: readonly ArrivalInput[]): Promise<void> {
+    if (items.length > 0) this.tx(() => this.vee.recordArrivals(items));
+  }
+
+  async readArrivals(meterIds: readonly string[], channel: Obis, from: EpochSeconds, to: EpochSeconds): Promise<ArrivalBlock[]> {
+    return this.vee.readArrivals(meterIds, channel, from, to);
+  }
+
+  async getVeeJob(id: string): Promise<string | undefined> {
+    return this.vee.getJob(id);
+  }
+
+  async putVeeJob(id: string, state: string, at: EpochSeconds): Promise<void> {
+    this.tx(() => this.vee.putJob(id, state, at));
   }
 }

@@ -1,7 +1,8 @@
 import { initial } from './001-initial.ts';
 import { mqttCredentials } from './002-mqtt-credentials.ts';
+import { vee } from './003-vee.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
 
-export const MIGRATIONS: readonly Migration[] = [initial, mqttCredentials];
+export const MIGRATIONS: readonly Migration[] = [initial, mqttCredentials, vee];
