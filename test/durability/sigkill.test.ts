@@ -229,15 +229,20 @@ interface Window { readonly m: number; readonly from: number; readonly to: numbe
  * answer was lost is stored whole or not at all (per window); nothing unsent is stored.
  * Returns, per lost batch seen, whether it was stored.
  */
+const SUBSTITUTED: ReadonlySet<string> = new Set(['S', 'F']);
+
 async function judge(read: Reader, windows: readonly Window[], fates: ReadonlyMap<number, Fate>, ctx: string): Promise<Map<number, boolean>> {
   const problems: string[] = [];
   const lost = new Map<number, { here: number; gone: number }>();
   for (const w of windows) {
     const stored = await read(w.m, w.from, w.to);
     for (let end = w.from + Q; end <= w.to; end += Q) {
-      const got = stored.get(end);
       const c = cellOf(w.m, end);
       const fate = c && fates.get(c.g);
+      // VEE's day close substitutes what never arrived (S/F, or E of another value than sent): that is
+      // not a sent reading, so it counts as not stored.
+      const raw = stored.get(end);
+      const got = raw && (SUBSTITUTED.has(raw.quality) || (raw.quality === 'E' && raw.value !== c?.value)) ? undefined : raw;
       if (c === undefined || fate === undefined) {
         if (got) problems.push(`${meterId(w.m)} ${iso(end)}: never sent, but ${got.value}/${got.quality} is stored`);
         continue;
