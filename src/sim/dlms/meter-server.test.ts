@@ -28,16 +28,21 @@ async function exchange(tcp: DlmsTcpConnection, client: DlmsClientConnection, re
   }
 }
 
-/** Associates with HLS-GMAC + authenticated-encrypted as the meter's own keys allow, runs `body`, releases. */
-async function session(ep: DlmsMeterEndpoint, body: (ask: (r: ClientRequest) => Promise<ClientEvent>) => Promise<void>): Promise<void> {
+/** A head-end client with HLS-GMAC + authenticated-encrypted and the meter's own keys. */
+function clientFor(ep: DlmsMeterEndpoint, sendCounters: SendCounters): DlmsClientConnection {
   const k = meterKeys(fleet.seed, ep.meterId);
+  return new DlmsClientConnection({
+    clientSystemTitle: Uint8Array.from(Buffer.from('4D53480000000077', 'hex')), serverSystemTitle: ep.systemTitle,
+    mechanism: 'hls-gmac', securityPolicy: 'authenticated-encrypted', keys: { ek: k.ek, ak: k.ak },
+    sendCounters, replayGuard: new ReplayGuard({ sink }),
+  });
+}
+
+/** Associates as `clientFor` allows, runs `body`, releases. */
+async function session(ep: DlmsMeterEndpoint, body: (ask: (r: ClientRequest) => Promise<ClientEvent>) => Promise<void>): Promise<void> {
   const tcp = await openDlmsTcp({ host: ep.host, port: ep.port, clientWPort: 1, serverWPort: 1, connectTimeoutMs: 2000 });
   try {
-    const client = new DlmsClientConnection({
-      clientSystemTitle: Uint8Array.from(Buffer.from('4D53480000000077', 'hex')), serverSystemTitle: ep.systemTitle,
-      mechanism: 'hls-gmac', securityPolicy: 'authenticated-encrypted', keys: { ek: k.ek, ak: k.ak },
-      sendCounters: headendCounters, replayGuard: new ReplayGuard({ sink }),
-    });
+    const client = clientFor(ep, headendCounters);
     const ask = (r: ClientRequest): Promise<ClientEvent> => exchange(tcp, client, r);
     assert.equal((await ask({ type: 'associate' })).type, 'associated');
     await body(ask);
@@ -108,15 +113,9 @@ test('exported state survives a restart of the whole fleet: the restarted meter 
   try {
     const ep2 = again.endpoints.get(ep.meterId)!;
     // A head-end that forgot its counters (starts at 1 again) is refused as a replay.
-    const forgetful = new SendCounters({ sink });
-    const k = meterKeys(fleet.seed, ep.meterId);
     const tcp = await openDlmsTcp({ host: ep2.host, port: ep2.port, clientWPort: 1, serverWPort: 1, connectTimeoutMs: 2000 });
     try {
-      const client = new DlmsClientConnection({
-        clientSystemTitle: Uint8Array.from(Buffer.from('4D53480000000077', 'hex')), serverSystemTitle: ep2.systemTitle,
-        mechanism: 'hls-gmac', securityPolicy: 'authenticated-encrypted', keys: { ek: k.ek, ak: k.ak },
-        sendCounters: forgetful, replayGuard: new ReplayGuard({ sink }),
-      });
+      const client = clientFor(ep2, new SendCounters({ sink }));
       const ev = await exchange(tcp, client, { type: 'associate' }).catch((e: unknown) => ({ type: 'failed', e }));
       assert.notEqual(ev.type, 'associated');
     } finally {
