@@ -58,7 +58,7 @@ test('API keys never reach the log', async () => {
   assert.ok(!logs.includes('msk_leaked_if_logged'));
 });
 
-test('openapi.json is an OpenAPI 3 document listing every route, with bearer security', async () => {
+test('openapi.json is an OpenAPI 3 document listing every route, with bearer and session security', async () => {
   const res = await p.app.inject({ url: '/api/v1/openapi.json' });
   assert.equal(res.statusCode, 200);
   const doc = res.json();
@@ -68,7 +68,7 @@ test('openapi.json is an OpenAPI 3 document listing every route, with bearer sec
     '/api/v1/topology/transformers/{id}/load', '/api/v1/topology/feeders/{id}/load', '/api/v1/fleet/load', '/api/v1/fleet/summary', '/api/v1/ingest',
     '/api/v1/rejects', '/api/v1/receipts', '/api/v1/audit', '/api/v1/keys',
   ]) assert.ok(doc.paths[path], path);
-  assert.deepEqual(doc.security, [{ bearer: [] }]);
+  assert.deepEqual(doc.security, [{ bearer: [] }, { session: [] }]);
   assert.deepEqual(doc.paths['/api/v1/health'].get.security, []);
   assert.ok(doc.components.schemas.Problem && doc.components.schemas.IngestBatch);
   const readings = doc.paths['/api/v1/meters/{id}/readings'].get;
@@ -77,16 +77,46 @@ test('openapi.json is an OpenAPI 3 document listing every route, with bearer sec
   assert.equal((await p.app.inject({ url: '/docs' })).statusCode, 200);
 });
 
-test('the web page, its modules and uPlot are served at /', async () => {
-  const page = await p.app.inject({ url: '/' });
-  assert.equal(page.statusCode, 200);
-  assert.match(String(page.headers['content-type']), /text\/html/);
-  assert.match(page.body, /<html lang="en">/);
-  assert.match(String(page.headers['content-security-policy']), /default-src 'self'/);
-  for (const f of ['/app.js', '/api.js', '/fleet.js', '/meter.js', '/charts.js', '/format.js', '/style.css', '/vendor/uplot/uPlot.esm.js', '/vendor/uplot/uPlot.min.css']) {
-    assert.equal((await p.app.inject({ url: f })).statusCode, 200, f);
+test('the console and portal are served at their page paths with a strict CSP, assets cached by hash', async () => {
+  for (const url of ['/', '/portal', '/portal?premise=SIM-P000001', '/meters/M1', '/vee', '/audit', '/login']) {
+    const page = await p.app.inject({ url });
+    assert.equal(page.statusCode, 200, url);
+    assert.match(String(page.headers['content-type']), /text\/html/);
+    assert.match(page.body, /<div id="root"><\/div>/);
+    const csp = String(page.headers['content-security-policy']);
+    assert.match(csp, /default-src 'self'/);
+    assert.match(csp, /script-src 'self'/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
   }
-  assert.equal((await p.app.inject({ url: '/vendor/uplot/uPlot.cjs.js' })).statusCode, 404);
+  const index = (await p.app.inject({ url: '/' })).body;
+  const assets = [...index.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+  assert.ok(assets.some((a) => a.endsWith('.js')) && assets.some((a) => a.endsWith('.css')), index);
+  assert.doesNotMatch(index, /<script>(?!<)|<style>/, 'nothing inline: the CSP would refuse it');
+  for (const a of assets) {
+    const res = await p.app.inject({ url: a });
+    assert.equal(res.statusCode, 200, a);
+    assert.match(String(res.headers['cache-control']), /immutable/);
+  }
+  assert.equal((await p.app.inject({ url: '/favicon.svg' })).statusCode, 200);
+  assert.equal((await p.app.inject({ url: '/assets/nope.js' })).statusCode, 404);
+});
+
+test('without a built bundle the pages say how to build it (503), and the API still answers', async () => {
+  const { buildApi } = await import('./index.ts');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'meterstack-noweb-'));
+  const app = buildApi({ services: p.services, webRoot: dir });
+  try {
+    const page = await app.inject({ url: '/' });
+    assert.equal(page.statusCode, 503);
+    assert.match(page.body, /npm run build:web/);
+    assert.equal((await app.inject({ url: '/api/v1/health' })).statusCode, 200);
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('unknown routes are 404 problem+json', async () => {

@@ -14,6 +14,13 @@ import { readingsRoutes } from './routes/readings.routes.ts';
 import { recordsRoutes } from './routes/records.routes.ts';
 import { topologyRoutes } from './routes/topology.routes.ts';
 import { veeRoutes } from './routes/vee.routes.ts';
+import { billingRoutes } from './routes/billing.routes.ts';
+import { sessionRoutes } from './routes/session.routes.ts';
+import { usersRoutes } from './routes/users.routes.ts';
+import { liveRoutes } from './routes/live.routes.ts';
+import { portalRoutes } from './routes/portal.routes.ts';
+import { settlementRoutes } from './routes/settlement.routes.ts';
+import { touRoutes } from './routes/tou.routes.ts';
 import { SHARED_SCHEMAS } from './schemas/index.ts';
 import { DEFAULT_WEB_ROOT, webStatic } from './web-static.ts';
 
@@ -21,14 +28,17 @@ export interface ApiOptions {
   readonly services: Services;
   /** true: JSON logs to stdout; or a stream (tests read it to prove keys never reach a log). */
   readonly logger?: boolean | { readonly stream: NodeJS.WritableStream; readonly level?: string };
-  /** Directory of the web page; src/web/public by default. */
+  /** Directory of the web bundle (Vite's output); dist/web by default. */
   readonly webRoot?: string;
 }
 
 export const API_PREFIX = '/api/v1';
 
-// The authorization header is the API key; pino's redaction keeps it out of every log line.
-const REDACT = ['req.headers.authorization', 'headers.authorization', 'request.headers.authorization'];
+// The authorization header is the API key and the cookie a session; pino's redaction keeps both out of every log line.
+const REDACT = [
+  'req.headers.authorization', 'headers.authorization', 'request.headers.authorization',
+  'req.headers.cookie', 'headers.cookie', 'request.headers.cookie', 'res.headers["set-cookie"]',
+];
 
 function loggerOptions(logger: ApiOptions['logger']): FastifyServerOptions['logger'] {
   if (!logger) return false;
@@ -58,11 +68,15 @@ export function buildApi({ services, logger, webRoot = DEFAULT_WEB_ROOT }: ApiOp
   app.register(swagger, openapiOptions(API_PREFIX));
   app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: false } });
   app.register(healthRoutes, { prefix: API_PREFIX });
+  // Login and "who am I" check a key or session themselves: POST /session has neither yet.
+  app.register(sessionRoutes, { prefix: API_PREFIX, services });
   app.register(async (api) => {
-    requireApiKey(api, services.auth);
-    for (const routes of [metersRoutes, readingsRoutes, topologyRoutes, fleetRoutes, ingestRoutes, recordsRoutes, keysRoutes, veeRoutes]) {
+    requireApiKey(api, services.auth, services.users);
+    for (const routes of [metersRoutes, readingsRoutes, topologyRoutes, fleetRoutes, ingestRoutes, recordsRoutes, keysRoutes, veeRoutes, billingRoutes, settlementRoutes, touRoutes]) {
       api.register(routes, { services });
     }
+    // The web faces' own routes: users, the live stream and chart series, the customer portal.
+    for (const routes of [usersRoutes, liveRoutes, portalRoutes]) api.register(routes, { services });
   }, { prefix: API_PREFIX });
   app.register(webStatic, { root: webRoot });
   return app;

@@ -1,3 +1,4 @@
+import { seedMarket } from './sim-market.ts';
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { DAY_S, utcDayStart, type EpochSeconds } from '../model/index.ts';
@@ -125,6 +126,8 @@ export function startSim(p: Platform, clock: SimClock, log: (msg: string) => voi
       await p.store.upsertTopology(fleet.topology);
       await p.store.upsertMeters(fleet.meters);
       await p.store.upsertChannels(fleet.channels);
+      const market = await seedMarket(p, fleet, state!.start, clock.now());
+      log(`simulated market: ${market.accounts} accounts on ${market.tariffs} example tariffs, ${market.prices} day-ahead prices`);
       log(`simulated fleet: ${fleet.meters.length} meters on ${fleet.topology.transformers.length} transformer(s), loading ${config.historyDays} day(s) of history`);
     }
     let readings = 0;

@@ -1,7 +1,8 @@
+import { startSettlementSchedule } from './settlement-schedule.ts';
 import { MeterstackError } from '../model/index.ts';
 import { buildApi } from '../api/index.ts';
 import type { Config } from './config.ts';
-import { openPlatform } from './platform.ts';
+import { openPlatform, type Platform } from './platform.ts';
 import { savedClock, simClock, startSim, type SimRunner } from './sim-runner.ts';
 import { startMqtt, type MqttRuntime } from './mqtt.ts';
 import { startMqttSim, type MqttSimRunner } from './mqtt-sim.ts';
@@ -15,6 +16,23 @@ export interface Running {
   /** The CoAP server (UDP) and its Observe registrations; absent with --no-coap. */
   readonly coap?: CoapRuntime;
   stop(): Promise<void>;
+}
+
+/** How many simulated homes get a customer login on the first start (an operator can open any home's view). */
+const DEMO_HOMES = 3;
+
+/**
+ * On a platform without users, the first start creates an operator, an administrator and customer
+ * logins for a few simulated homes, and prints their passwords this once (like the admin key).
+ */
+async function announceDemoUsers(platform: Platform, sim: SimRunner | undefined, url: string, log: (msg: string) => void): Promise<void> {
+  const homes = sim ? sim.fleet.meters.filter((m) => m.tags?.includes('household') && m.premise).slice(0, DEMO_HOMES).map((m) => m.premise!) : [];
+  const users = await platform.services.users.ensureDemoUsers(homes);
+  if (users.length === 0) return;
+  const width = Math.max(...users.map((u) => u.username.length));
+  log(`first start: created demo users for the console and the customer portal, passwords shown only this once — keep them:\n${users
+    .map((u) => `  ${u.username.padEnd(width)}  ${u.password}  (${u.role}${u.premise ? `, premise ${u.premise}: ${url}/portal` : ''})`).join('\n')}\n`
+    + `sign in at ${url}/ ; an operator opens any home's customer view from a meter's page or at ${url}/portal?premise=<premise>`);
 }
 
 /** `meterstack start`: store, pipeline, services, API + web, and the simulated fleet, in one process. */
@@ -61,11 +79,16 @@ export async function startAll(config: Config, log: (msg: string) => void = (m) 
   let sim: SimRunner | undefined;
   if (config.sim && config.meters > 0) {
     sim = startSim(platform, clock, log);
+  }
+  await announceDemoUsers(platform, sim, url, log).catch((e: unknown) => log(`users: demo users not created: ${(e as Error).message}`));
+  if (sim) {
     void sim.ready.then(
       (r) => log(`${r.fresh ? 'history ready' : 'caught up since the last run'}: ${r.readings.toLocaleString('en')} readings stored in ${r.seconds.toFixed(1)} s; live data every 15 simulated minutes${config.speed > 1 ? ` (speed ×${config.speed})` : ''}`),
       () => undefined,
     );
   }
+  // Each local day of the market zone is settled on the timetable (an initial run, then R1).
+  const settlement = startSettlementSchedule(platform, clock.now, log);
   // The last --mqtt-devices meters of the fleet also report over MQTT, once the fleet is stored.
   let stopping = false;
   const fleetSim = sim;
@@ -80,6 +103,7 @@ export async function startAll(config: Config, log: (msg: string) => void = (m) 
       await coap?.close();
       await sim?.stop();
       await (await mqttSim)?.stop();
+      await settlement.stop();
       await mqtt?.close();
       await app.close();
       await platform.close();

@@ -10,6 +10,9 @@ import { registerP1 } from './commands/p1.ts';
 import { registerStart } from './commands/start.ts';
 import { registerEdit } from './commands/edit.ts';
 import { registerVee } from './commands/vee.ts';
+import { registerBilling } from './commands/billing.ts';
+import { registerSettle } from './commands/settle.ts';
+import { registerTou } from './commands/tou.ts';
 
 const program = new Command('meterstack')
   .description('open-source smart-metering platform: head-end, meter data management and services')
@@ -24,4 +27,7 @@ registerDlms(program);
 registerP1(program);
 registerVee(program);
 registerEdit(program);
+registerBilling(program);
+registerSettle(program);
+registerTou(program);
 await program.parseAsync(process.argv);

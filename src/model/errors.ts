@@ -148,6 +148,33 @@ export const ERROR_CODES = {
   VEE_INPUT_INVALID: { layer: 'service', status: 400, title: 'VEE input is inconsistent (series arrays, interval length or meter do not fit)' },
   VEE_EXCEPTION_NOT_FOUND: { layer: 'service', status: 404, title: 'No such VEE exception' },
   VEE_EDIT_INVALID: { layer: 'service', status: 400, title: 'A manual edit does not fit the channel (range off the grid, values count, method or reason code)' },
+  // Tariffs, billing (src/services/tariffs, src/services/billing)
+  TARIFF_INVALID: { layer: 'config', status: 400, title: 'Tariff document is malformed (the message names the field and what it expects)' },
+  TARIFF_NOT_FOUND: { layer: 'service', status: 404, title: 'No such tariff, or no version of it in force on that date' },
+  TARIFF_VERSION_EXISTS: { layer: 'service', status: 409, title: 'That tariff version exists; versions are immutable, add the next one' },
+  PRICES_INVALID: { layer: 'config', status: 400, title: 'Price feed file is malformed (line and reason given)' },
+  PRICES_MISSING: { layer: 'service', status: 422, title: 'A dynamic tariff has no price for an interval of the bill period' },
+  ACCOUNT_INVALID: { layer: 'config', status: 400, title: 'Account or meter assignment is malformed' },
+  ACCOUNT_NOT_FOUND: { layer: 'service', status: 404, title: 'No such account' },
+  BILL_PERIOD_INVALID: { layer: 'service', status: 400, title: 'Bill period is not a range of local dates with from before to' },
+  BILL_NOT_FOUND: { layer: 'service', status: 404, title: 'No such bill or bill line' },
+  BILL_REVISION_EXISTS: { layer: 'service', status: 409, title: 'That bill revision exists (a concurrent re-bill); run it again' },
+  BILL_NO_DATA: { layer: 'service', status: 422, title: 'No meter served the account during the bill period' },
+  BILLING_RUN_NOT_FOUND: { layer: 'service', status: 404, title: 'No such billing run' },
+  // TOU verification (src/services/billing/tou-verify.*)
+  TOU_VERIFY_INVALID: { layer: 'service', status: 400, title: 'TOU verification request is malformed (range, meter list, or interval data not in quarter-hours)' },
+  // Users, sessions and the customer portal (src/services/users.service.ts, portal.service.ts)
+  AUTH_LOGIN_FAILED: { layer: 'service', status: 401, title: 'Unknown user or wrong password' },
+  AUTH_LOCKED: { layer: 'service', status: 429, title: 'Too many failed logins for this user; wait before trying again' },
+  AUTH_CSRF: { layer: 'api', status: 403, title: 'State-changing request from a session without its CSRF token, or from another origin' },
+  USER_INVALID: { layer: 'service', status: 400, title: 'User is malformed (username, role, premise or password)' },
+  USER_EXISTS: { layer: 'service', status: 409, title: 'A user with this username exists already' },
+  USER_NOT_FOUND: { layer: 'service', status: 404, title: 'No such user' },
+  PREMISE_NOT_FOUND: { layer: 'service', status: 404, title: 'No meters at this premise' },
+  // Settlement (src/services/settlement)
+  SETTLEMENT_INVALID: { layer: 'service', status: 400, title: 'Settlement request is malformed (day not a date YYYY-MM-DD, threshold outside 0..1, unknown export format)' },
+  SETTLEMENT_RUN_NOT_FOUND: { layer: 'service', status: 404, title: 'No such settlement run' },
+  SETTLEMENT_RUN_EXISTS: { layer: 'service', status: 409, title: 'That settlement run number was taken by a concurrent run; run again' },
   INTERNAL: { layer: 'service', status: 500, title: 'Internal error' },
 } as const satisfies Record<string, CodeSpec>;
 

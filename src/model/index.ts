@@ -5,3 +5,4 @@ export * from './quality.ts';
 export * from './time.ts';
 export * from './meter.ts';
 export * from './reading.ts';
+export * from './account.ts';

@@ -28,6 +28,8 @@ export interface ZoneOffset {
   readonly offset: number;
   /** Whether daylight saving time is in force (the offset exceeds the year's standard offset). */
   readonly dst: boolean;
+  /** The year's standard (winter) offset, minutes: what tariffs quoted "in GMT" run on all year. */
+  readonly standard: number;
 }
 
 const OFFSET_SLOT_S = 900;
@@ -47,7 +49,7 @@ export function zoneOffsetAt(t: EpochSeconds, zone: string): ZoneOffset {
     const offset = z.offset(t * 1000);
     const year = new Date(t * 1000).getUTCFullYear();
     const standard = Math.min(z.offset(Date.UTC(year, 0, 1)), z.offset(Date.UTC(year, 6, 1)));
-    hit = { offset, dst: offset > standard };
+    hit = { offset, dst: offset > standard, standard };
     if (byZone.size >= 200_000) byZone.clear();
     byZone.set(slot, hit);
   }

@@ -1,11 +1,15 @@
 /**
  * Who may do what. Deny by default: a role gets exactly the permissions listed here, and a role
- * without an entry (or a permission nobody lists) is refused. Roles whose rule is per object
- * (customer: own premises; third-party: live consent) get nothing until that check exists.
+ * without an entry (or a permission nobody lists) is refused. Roles whose rule is per object get
+ * only permissions whose routes make that check: a customer gets `portal:read`, whose routes serve
+ * the customer's own premise only (PortalService); third-party (live consent) gets nothing until
+ * its check exists.
  */
 export const PERMISSIONS = [
   'meters:read', 'readings:read', 'topology:read', 'ingest:write',
   'rejects:read', 'receipts:read', 'audit:read', 'keys:create', 'vee:read', 'vee:write',
+  'portal:read', 'users:read', 'users:write',
+  'tariffs:read', 'tariffs:write', 'accounts:read', 'accounts:write', 'billing:read', 'billing:write', 'settlement:read', 'settlement:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -18,13 +22,14 @@ const READ_DATA: readonly Permission[] = ['meters:read', 'readings:read', 'topol
 
 export const GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  operator: [...READ_DATA, 'ingest:write', 'rejects:read', 'receipts:read', 'vee:read', 'vee:write'],
+  operator: [...READ_DATA, 'ingest:write', 'rejects:read', 'receipts:read', 'vee:read', 'vee:write', 'tariffs:read', 'accounts:read', 'billing:read', 'settlement:read',
+    'portal:read'],
   'field-technician': ['meters:read', 'topology:read'],
-  billing: ['meters:read', 'readings:read'],
+  billing: ['meters:read', 'readings:read', 'vee:read', 'tariffs:read', 'tariffs:write', 'accounts:read', 'accounts:write', 'billing:read', 'billing:write', 'settlement:read', 'settlement:write'],
   'grid-operations': READ_DATA,
-  'security-officer': ['audit:read', 'receipts:read'],
-  auditor: ['meters:read', 'rejects:read', 'receipts:read', 'audit:read', 'vee:read'],
-  customer: [],
+  'security-officer': ['audit:read', 'receipts:read', 'users:read'],
+  auditor: ['meters:read', 'rejects:read', 'receipts:read', 'audit:read', 'vee:read', 'tariffs:read', 'accounts:read', 'billing:read', 'settlement:read'],
+  customer: ['portal:read'],
   'third-party': [],
 };
 

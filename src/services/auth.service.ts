@@ -5,9 +5,14 @@ import { allows, isRole, type Permission, type Role } from './auth.rules.ts';
 import type { Clock } from './clock.ts';
 
 export interface Principal {
+  /** The API key's id, or for a logged-in person the user's id. */
   readonly keyId: string;
   readonly role: string;
   readonly label: string;
+  /** Set when a person logged in (session cookie) rather than a program sent an API key. */
+  readonly user?: string;
+  /** A customer's premise: the only meters this principal may see. */
+  readonly premise?: string;
 }
 
 export interface CreatedKey {
@@ -39,7 +44,7 @@ export function keyIdOf(hash: string): string {
 }
 
 export function actorOf(p: Principal): string {
-  return `key:${p.keyId}`;
+  return p.user !== undefined ? `user:${p.user}` : `key:${p.keyId}`;
 }
 
 type AuthPorts = Pick<Store, 'putApiKey' | 'findApiKey' | 'countApiKeys' | 'appendAudit'>;

@@ -12,6 +12,15 @@ import { VeeService } from './vee.service.ts';
 import { VeeExceptionsService } from './vee-exceptions.service.ts';
 import { VeeEditService } from './vee-edit.service.ts';
 import { VeeQualityService } from './vee-quality.service.ts';
+import { AccountsService } from './billing/accounts.service.ts';
+import { BillingRuns } from './billing/billing-run.ts';
+import { BillingService } from './billing/billing.service.ts';
+import { TariffsService } from './tariffs/tariffs.service.ts';
+import { UsersService } from './users.service.ts';
+import { PortalService, type DataExporter } from './portal.service.ts';
+import { LiveService } from './live.service.ts';
+import { SettlementService, type SettlementSettings } from './settlement/index.ts';
+import { TouVerificationService } from './billing/tou-verify.service.ts';
 
 /** Everything the faces (API, CLI, web) may call. Built once by the composition root. */
 export interface Services {
@@ -26,6 +35,15 @@ export interface Services {
   readonly veeExceptions: VeeExceptionsService;
   readonly veeEdit: VeeEditService;
   readonly veeQuality: VeeQualityService;
+  readonly users: UsersService;
+  readonly portal: PortalService;
+  readonly live: LiveService;
+  readonly settlement: SettlementService;
+  readonly tariffs: TariffsService;
+  readonly accounts: AccountsService;
+  readonly billing: BillingService;
+  readonly billingRuns: BillingRuns;
+  readonly touVerification: TouVerificationService;
 }
 
 export interface ServiceDeps {
@@ -34,10 +52,21 @@ export interface ServiceDeps {
   readonly now?: Clock;
   /** The VEE runner (the composition root shares it with the background VEE flow); default rule set if absent. */
   readonly vee?: VeeService;
+  /** Export formats the customer portal offers (the composition root passes src/formats' Green Button writer). */
+  readonly exporters?: Readonly<Record<string, DataExporter>>;
+  /** Default market zone and completeness threshold of settlement runs (Europe/Amsterdam, 0.99 if absent). */
+  readonly settlement?: Partial<SettlementSettings>;
 }
 
-export function createServices({ store, ingest, now = systemClock, vee }: ServiceDeps): Services {
+export function createServices({ store, ingest, now = systemClock, vee, exporters, settlement }: ServiceDeps): Services {
+  const tariffs = new TariffsService(store, now);
+  const billing = new BillingService(store, tariffs, now);
   return {
+    tariffs,
+    accounts: new AccountsService(store, now),
+    billing,
+    billingRuns: new BillingRuns(store, billing, now),
+    touVerification: new TouVerificationService(store, now),
     meters: new MetersService(store),
     readings: new ReadingsService(store),
     load: new LoadService(store),
@@ -49,6 +78,10 @@ export function createServices({ store, ingest, now = systemClock, vee }: Servic
     veeExceptions: new VeeExceptionsService(store, now),
     veeEdit: new VeeEditService(store, now),
     veeQuality: new VeeQualityService(store),
+    users: new UsersService(store, now),
+    portal: new PortalService(store, now, exporters),
+    live: new LiveService(store, now),
+    settlement: new SettlementService(store, now, settlement),
   };
 }
 
@@ -74,3 +107,21 @@ export type {
   AuditEntry, AuditFilter, MeterFilter, Page, ReceiptEntry, Reject, RejectFilter,
 } from '../store/store.port.ts';
 export type { IngestResult, ItemRejection } from '../ingest/ingest.port.ts';
+export { UsersService, SESSION_PREFIX, type UserView, type NewUser, type UserPatch, type Login, type ActiveSession, type DemoUser } from './users.service.ts';
+export { PortalService, USAGE_PERIODS, type UsagePeriod, type Usage, type UsageBucket, type PortalLive, type PortalMeters, type DataExporter } from './portal.service.ts';
+export { LiveService, type LiveSnapshot, type LiveChange } from './live.service.ts';
+export { TariffsService, type TariffVersionView } from './tariffs/tariffs.service.ts';
+export { parseTariff, type Tariff } from './tariffs/tariff.model.ts';
+export { AccountsService, type AccountInput } from './billing/accounts.service.ts';
+export { BillingService, type BillView, type LineExplanation } from './billing/billing.service.ts';
+export { BillingRuns, cyclePeriod, type RunView } from './billing/billing-run.ts';
+export type { BillDocument } from './billing/bill.ts';
+export type { BillLine } from './tariffs/charges.ts';
+export { TouVerificationService, type TouVerifyRequest, type TouReport, type TouReportPage, type TouPageQuery, type TouMeterReport, type TouTotals } from './billing/tou-verify.service.ts';
+export { describeFault, TOU_FAULT_KINDS, type TouFault, type TouFaultKind, type TouVerdict } from './billing/tou-verify.rules.ts';
+export {
+  SettlementService, DEFAULT_SETTLEMENT, EXPORT_FORMATS as SETTLEMENT_EXPORT_FORMATS, CHECK_NAMES as SETTLEMENT_CHECKS,
+  type SettlementSettings, type SettlementExport, type RunOutcome as SettlementRunOutcome, type RunDetail as SettlementRunDetail,
+  type RunSummary as SettlementRunSummary, type GroupView as SettlementGroupView, type CheckResult as SettlementCheck,
+  type RunComparison as SettlementComparison, type ExportFormat as SettlementExportFormat,
+} from './settlement/index.ts';

@@ -1,5 +1,5 @@
 import type {
-  Channel, EpochSeconds, IntervalSeries, LocalPeriod, Meter, MeterEvent, MeterKind, MeterStatus, Obis,
+  Account, MeterAssignment, Channel, EpochSeconds, IntervalSeries, LocalPeriod, Meter, MeterEvent, MeterKind, MeterStatus, Obis,
   RegisterReading, Topology,
 } from '../model/index.ts';
 
@@ -296,6 +296,155 @@ export interface ArrivalBlock {
   readonly late: Uint16Array;
 }
 
+export interface AccountFilter {
+  readonly cycleDay?: number;
+  readonly premise?: string;
+  readonly tariffId?: string;
+  readonly gridArea?: string;
+  /** Substring of the id or name. */
+  readonly q?: string;
+}
+
+/** One immutable version of a tariff document (src/services/tariffs validates `doc`). */
+export interface TariffVersionRecord {
+  readonly id: string;
+  readonly version: number;
+  /** Local date YYYY-MM-DD from which this version applies (in each account's zone). */
+  readonly effectiveFrom: string;
+  /** The tariff document, JSON. */
+  readonly doc: string;
+  readonly createdAt: EpochSeconds;
+  readonly createdBy: string;
+}
+
+/** A price of a dynamic feed for [start, start + intervalS), integer micro-units per kWh. */
+export interface PricePoint {
+  readonly start: EpochSeconds;
+  readonly intervalS: number;
+  readonly price: number;
+}
+
+/** A computed bill: immutable; a re-bill is the next revision of the same account and period. */
+export interface BillRecord {
+  readonly id?: number;
+  readonly accountId: string;
+  /** Local dates [from, to) in the account's zone. */
+  readonly periodFrom: string;
+  readonly periodTo: string;
+  readonly revision: number;
+  /** Interval versions recorded after this instant were not used: recomputing as of it gives the same bill. */
+  readonly asOf: EpochSeconds;
+  readonly runId?: string;
+  /** Micro-units of the currency. */
+  readonly total: number;
+  /** The bill document, JSON. */
+  readonly doc: string;
+  readonly createdAt: EpochSeconds;
+}
+
+export interface BillFilter {
+  readonly accountId?: string;
+  readonly runId?: string;
+}
+
+export interface BillingRunRecord {
+  readonly id: string;
+  readonly cycleDay: number;
+  /** Month YYYY-MM in which the bill periods start. */
+  readonly period: string;
+  readonly status: 'running' | 'done' | 'failed';
+  readonly total: number;
+  readonly done: number;
+  readonly failed: number;
+  readonly startedAt: EpochSeconds;
+  readonly finishedAt?: EpochSeconds;
+  readonly actor: string;
+  /** Totals and failures, JSON. */
+  readonly summary: string;
+}
+
+/** A person who logs in to the console or portal. API keys (ApiKeyRecord) are for automation. */
+export interface UserRecord {
+  readonly id: string;
+  /** Unique, compared case-insensitively. */
+  readonly username: string;
+  readonly name: string;
+  readonly role: string;
+  /** A customer's premise: the only meters they may see. */
+  readonly premise?: string;
+  /** scrypt hash with its parameters and salt (src/services/users.rules.ts); never the password. */
+  readonly password: string;
+  readonly createdAt: EpochSeconds;
+  readonly updatedAt: EpochSeconds;
+  readonly disabledAt?: EpochSeconds;
+}
+
+/** A logged-in browser: the cookie's token is never stored, only its SHA-256. */
+export interface SessionRecord {
+  readonly hash: string;
+  readonly userId: string;
+  /** Sent back by the page on every state-changing request (double-submit CSRF token). */
+  readonly csrf: string;
+  readonly createdAt: EpochSeconds;
+  readonly seenAt: EpochSeconds;
+  readonly expiresAt: EpochSeconds;
+}
+
+/** One settlement period (quarter-hour) of one market-party group: energy and metering-point counts. */
+export interface SettlementPeriodRecord {
+  /** 1-based position in the local day (1..92/96/100). */
+  readonly position: number;
+  readonly start: EpochSeconds;
+  readonly importWh: number;
+  readonly exportWh: number;
+  /** Metering points (accounts) assigned in the period; expected = actual + estimated + missing. */
+  readonly expected: number;
+  readonly actual: number;
+  readonly estimated: number;
+  readonly missing: number;
+}
+
+/** The results of one (grid area, BRP, supplier) group in a settlement run. */
+export interface SettlementGroupRecord {
+  readonly gridArea: string;
+  readonly brp: string;
+  readonly supplier: string;
+  readonly meteringPoints: number;
+  readonly meters: number;
+  /** Meters with an export channel. */
+  readonly exportMeters: number;
+  readonly periods: readonly SettlementPeriodRecord[];
+}
+
+/** A settlement run without its group results (src/services/settlement). Immutable: a re-run is the next run number. */
+export interface SettlementRunHeader {
+  readonly id: string;
+  /** Local date YYYY-MM-DD in `zone`. */
+  readonly day: string;
+  readonly zone: string;
+  /** 1, 2, … per (day, zone). */
+  readonly runNo: number;
+  readonly at: EpochSeconds;
+  readonly actor: string;
+  /** Completeness against the run's threshold. */
+  readonly status: 'complete' | 'incomplete';
+  /** Whether the consistency checks (period count, period sums, group totals, allocation) passed. */
+  readonly consistent: boolean;
+  /** Totals and settings, JSON. */
+  readonly summary: string;
+  /** The checks and their outcomes, JSON. */
+  readonly checks: string;
+}
+
+export interface SettlementRunRecord extends SettlementRunHeader {
+  readonly groups: readonly SettlementGroupRecord[];
+}
+
+export interface SettlementRunFilter {
+  readonly day?: string;
+  readonly zone?: string;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   /** Apply pending migrations; returns the schema version. */
@@ -366,4 +515,60 @@ export interface Store {
   /** Progress of a long VEE job (re-validation), opaque JSON; undefined if never saved. */
   getVeeJob(id: string): Promise<string | undefined>;
   putVeeJob(id: string, state: string, at: EpochSeconds): Promise<void>;
+
+  /** Insert or replace (by id): a password change, a new role or disabling is a put. */
+  putUser(u: UserRecord): Promise<void>;
+  getUser(id: string): Promise<UserRecord | undefined>;
+  /** By username, case-insensitively. */
+  findUser(username: string): Promise<UserRecord | undefined>;
+  /** Every user, disabled ones included, by username. */
+  listUsers(): Promise<UserRecord[]>;
+  countUsers(): Promise<number>;
+  putSession(s: SessionRecord): Promise<void>;
+  findSession(hash: string): Promise<SessionRecord | undefined>;
+  /** Slides an active session's expiry forward. */
+  touchSession(hash: string, seenAt: EpochSeconds, expiresAt: EpochSeconds): Promise<void>;
+  deleteSession(hash: string): Promise<void>;
+  /** Ends every session of the user (disabled, password changed); returns how many. */
+  deleteUserSessions(userId: string): Promise<number>;
+  /** Removes sessions expired at `now`; returns how many. */
+  deleteExpiredSessions(now: EpochSeconds): Promise<number>;
+  /** Ids of the meters whose premise is `premise`, in id order. */
+  meterIdsAtPremise(premise: string): Promise<string[]>;
+
+  upsertAccounts(accounts: readonly Account[]): Promise<void>;
+  getAccount(id: string): Promise<Account | undefined>;
+  listAccounts(filter: AccountFilter, page: PageRequest): Promise<Page<Account>>;
+  /** Inserts or replaces (by account, meter, from): ending an assignment is a put with `to`. */
+  putAssignments(rows: readonly MeterAssignment[]): Promise<void>;
+  /** Assignments of the account (or, without one, of every account) overlapping [from, to), ordered by account, from. */
+  listAssignments(accountId: string | undefined, from: EpochSeconds, to: EpochSeconds): Promise<MeterAssignment[]>;
+
+  /** Fails with TARIFF_VERSION_EXISTS if (id, version) is taken: versions are immutable. */
+  putTariffVersion(v: TariffVersionRecord): Promise<void>;
+  /** Every version of the tariff, oldest first. */
+  listTariffVersions(id: string): Promise<TariffVersionRecord[]>;
+  /** The ids of every tariff with its newest version number. */
+  listTariffs(): Promise<{ id: string; version: number; effectiveFrom: string }[]>;
+  /** Replaces points at the same start; returns how many were written. */
+  putPrices(feed: string, points: readonly PricePoint[]): Promise<number>;
+  /** Points starting in [from, to), in order. */
+  readPrices(feed: string, from: EpochSeconds, to: EpochSeconds): Promise<PricePoint[]>;
+
+  /** Stores the bill and returns it with its id; fails with BILL_REVISION_EXISTS on a taken revision. */
+  insertBill(bill: BillRecord): Promise<BillRecord>;
+  getBill(id: number): Promise<BillRecord | undefined>;
+  /** Newest first. */
+  listBills(filter: BillFilter, page: PageRequest): Promise<Page<BillRecord>>;
+  /** The newest revision stored for the account and period, if any. */
+  lastBillRevision(accountId: string, periodFrom: string, periodTo: string): Promise<BillRecord | undefined>;
+  putBillingRun(run: BillingRunRecord): Promise<void>;
+  getBillingRun(id: string): Promise<BillingRunRecord | undefined>;
+  listBillingRuns(page: PageRequest): Promise<Page<BillingRunRecord>>;
+
+  /** Stores a run with its groups; fails with SETTLEMENT_RUN_EXISTS if its id or (day, zone, runNo) is taken. */
+  insertSettlementRun(run: SettlementRunRecord): Promise<void>;
+  getSettlementRun(id: string): Promise<SettlementRunRecord | undefined>;
+  /** Newest first (the order they were stored). */
+  listSettlementRuns(filter: SettlementRunFilter, page: PageRequest): Promise<Page<SettlementRunHeader>>;
 }

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../src/api/index.ts';
+import { greenbuttonExport } from '../../src/formats/greenbutton/greenbutton-format.ts';
 import { createPipeline } from '../../src/ingest/index.ts';
 import { isoToEpoch, type Meter } from '../../src/model/index.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
@@ -28,7 +29,7 @@ export async function platform(meterCount = 12): Promise<Platform> {
   const t = tempStore(() => NOW);
   const meters = await seedFleet(t.store, meterCount);
   const ingest = createPipeline({ store: t.store, now: () => NOW });
-  const services = createServices({ store: t.store, ingest, now: () => NOW });
+  const services = createServices({ store: t.store, ingest, now: () => NOW, exporters: { greenbutton: greenbuttonExport } });
   const { key } = await services.auth.ensureInitialAdminKey();
   let logged = '';
   const stream = new Writable({ write(chunk, _enc, cb) { logged += String(chunk); cb(); } });

@@ -27,18 +27,24 @@ export function registerStart(program: Command): void {
     .action(async (opts: { port?: string; host?: string; data?: string; meters?: string; history?: string; speed?: string; seed?: string; sim: boolean; dlms?: boolean; dlmsPort?: string; mqttPort?: string; mqttDevices?: string; mqtt?: boolean; coapPort?: string; coapHost?: string; coapObserve?: string; coap?: boolean }) => {
       // A closed stdout (`meterstack start | head`) must not take the server down with EPIPE.
       process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'EPIPE') throw e; });
+      // The handlers are in place before anything starts: a signal during start-up stops cleanly once it is up.
+      let running: Awaited<ReturnType<typeof startAll>> | undefined;
+      let stopping = false;
+      const shutdown = (): void => {
+        running!.stop().then(() => process.exit(0), (e: unknown) => process.exit(reportError(e)));
+      };
+      const stop = (sig: string) => {
+        if (stopping) return;
+        stopping = true;
+        process.stdout.write(`${sig}: stopping\n`);
+        if (running) shutdown();
+      };
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
       try {
         const { mqtt, coap, ...rest } = opts;
-        const running = await startAll(loadConfig({ ...rest, ...(mqtt === false ? { mqtt: false } : {}), ...(coap === false ? { coap: false } : {}) }));
-        let stopping = false;
-        const stop = (sig: string) => {
-          if (stopping) return;
-          stopping = true;
-          process.stdout.write(`${sig}: stopping\n`);
-          running.stop().then(() => process.exit(0), (e: unknown) => process.exit(reportError(e)));
-        };
-        process.on('SIGINT', () => stop('SIGINT'));
-        process.on('SIGTERM', () => stop('SIGTERM'));
+        running = await startAll(loadConfig({ ...rest, ...(mqtt === false ? { mqtt: false } : {}), ...(coap === false ? { coap: false } : {}) }));
+        if (stopping) shutdown();
       } catch (e) {
         process.exit(reportError(e));
       }

@@ -7,6 +7,8 @@ import { meterCases } from './meters.cases.ts';
 import { queryCases } from './queries.cases.ts';
 import { recordCases } from './records.cases.ts';
 import { veeCases } from './vee.cases.ts';
+import { userCases } from './users.cases.ts';
+import { settlementCases } from './settlement.cases.ts';
 
 export interface ConformanceOptions {
   /** Tests an implementation deliberately does not pass, each group with the reason. */
@@ -15,7 +17,7 @@ export interface ConformanceOptions {
 
 export type MakeStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
-export const CONFORMANCE_CASES: readonly Case[] = [...intervalCases, ...queryCases, ...meterCases, ...recordCases, ...chainCases, ...veeCases];
+export const CONFORMANCE_CASES: readonly Case[] = [...intervalCases, ...queryCases, ...meterCases, ...recordCases, ...chainCases, ...veeCases, ...settlementCases, ...userCases];
 
 /**
  * Registers the Store conformance suite with node:test. Every case gets a fresh store and speaks

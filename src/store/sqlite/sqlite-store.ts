@@ -1,13 +1,18 @@
 import type Database from 'better-sqlite3';
 import {
+  type Account, type MeterAssignment,
   assertSeries, type Channel, type EpochSeconds, type IntervalSeries, type Meter, type MeterEvent, type Obis, type RegisterReading, type Topology,
 } from '../../model/index.ts';
 import type {
   ApiKeyRecord, AuditEntry, AuditFilter, AuditInput, ChainCheck, IngestOutcome, IngestUnit, LocalTotal, LocalTotalsQuery, MeterFilter, MqttCredentialRecord,
   Page, PageRequest, ReceiptEntry, Reject, RejectFilter, SeriesVersion, Store, SumResult, WriteContext, WriteResult,
+  AccountFilter, BillFilter, BillingRunRecord, BillRecord, PricePoint, TariffVersionRecord,
   ArrivalBlock, ArrivalInput, ExceptionFilter, ExceptionPatch, VeeEstimateRecord, VeeException, VeeFindingRecord, VeeRunRecord,
+  SessionRecord, UserRecord,
+  SettlementRunFilter, SettlementRunHeader, SettlementRunRecord,
 } from '../store.port.ts';
 import { BlockCache } from '../common/block-cache.ts';
+import { BillingTables } from './billing.ts';
 import { ApiKeyTable } from './api-keys.ts';
 import { Chains } from './chains.ts';
 import { ChannelRegistry } from './channels.ts';
@@ -18,7 +23,9 @@ import { migrate } from './migrate.ts';
 import { MqttCredentialTable } from './mqtt-credentials.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { RecordTables } from './records.ts';
+import { SettlementTables } from './settlement.ts';
 import { VeeTables } from './vee.ts';
+import { UserTables } from './users.ts';
 
 export interface SqliteStoreConfig {
   readonly cacheIntervals: number;
@@ -41,6 +48,9 @@ export class SqliteStore implements Store {
   private readonly keys: ApiKeyTable;
   private readonly mqtt: MqttCredentialTable;
   private readonly vee: VeeTables;
+  private readonly users: UserTables;
+  private readonly billing: BillingTables;
+  private readonly settlement: SettlementTables;
   private readonly runner: Database.Transaction<(fn: () => unknown) => unknown>;
   private readonly dataVersion: Database.Statement<[], number>;
   private seenVersion = -1;
@@ -56,6 +66,9 @@ export class SqliteStore implements Store {
     this.keys = new ApiKeyTable(db);
     this.mqtt = new MqttCredentialTable(db);
     this.vee = new VeeTables(db);
+    this.users = new UserTables(db);
+    this.billing = new BillingTables(db);
+    this.settlement = new SettlementTables(db);
     this.runner = db.transaction((fn: () => unknown) => fn());
     this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   }
@@ -290,5 +303,133 @@ export class SqliteStore implements Store {
 
   async putVeeJob(id: string, state: string, at: EpochSeconds): Promise<void> {
     this.tx(() => this.vee.putJob(id, state, at));
+  }
+
+  async putUser(u: UserRecord): Promise<void> {
+    this.tx(() => this.users.putUser(u));
+  }
+
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    return this.users.getUser(id);
+  }
+
+  async findUser(username: string): Promise<UserRecord | undefined> {
+    return this.users.findUser(username);
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return this.users.listUsers();
+  }
+
+  async countUsers(): Promise<number> {
+    return this.users.countUsers();
+  }
+
+  async putSession(s: SessionRecord): Promise<void> {
+    this.tx(() => this.users.putSession(s));
+  }
+
+  async findSession(hash: string): Promise<SessionRecord | undefined> {
+    return this.users.findSession(hash);
+  }
+
+  async touchSession(hash: string, seenAt: EpochSeconds, expiresAt: EpochSeconds): Promise<void> {
+    this.tx(() => this.users.touchSession(hash, seenAt, expiresAt));
+  }
+
+  async deleteSession(hash: string): Promise<void> {
+    this.tx(() => this.users.deleteSession(hash));
+  }
+
+  async deleteUserSessions(userId: string): Promise<number> {
+    return this.tx(() => this.users.deleteUserSessions(userId));
+  }
+
+  async deleteExpiredSessions(now: EpochSeconds): Promise<number> {
+    return this.tx(() => this.users.deleteExpiredSessions(now));
+  }
+
+  async meterIdsAtPremise(premise: string): Promise<string[]> {
+    return this.users.meterIdsAtPremise(premise);
+  }
+
+  async upsertAccounts(accounts: readonly Account[]): Promise<void> {
+    this.tx(() => this.billing.upsertAccounts(accounts));
+  }
+
+  async getAccount(id: string): Promise<Account | undefined> {
+    return this.billing.getAccount(id);
+  }
+
+  async listAccounts(filter: AccountFilter, page: PageRequest): Promise<Page<Account>> {
+    return this.billing.listAccounts(filter, page);
+  }
+
+  async putAssignments(rows: readonly MeterAssignment[]): Promise<void> {
+    this.tx(() => this.billing.putAssignments(rows));
+  }
+
+  async listAssignments(accountId: string | undefined, from: EpochSeconds, to: EpochSeconds): Promise<MeterAssignment[]> {
+    return this.billing.listAssignments(accountId, from, to);
+  }
+
+  async putTariffVersion(v: TariffVersionRecord): Promise<void> {
+    this.tx(() => this.billing.putTariffVersion(v));
+  }
+
+  async listTariffVersions(id: string): Promise<TariffVersionRecord[]> {
+    return this.billing.listTariffVersions(id);
+  }
+
+  async listTariffs(): Promise<{ id: string; version: number; effectiveFrom: string }[]> {
+    return this.billing.listTariffs();
+  }
+
+  async putPrices(feed: string, points: readonly PricePoint[]): Promise<number> {
+    return this.tx(() => this.billing.putPrices(feed, points));
+  }
+
+  async readPrices(feed: string, from: EpochSeconds, to: EpochSeconds): Promise<PricePoint[]> {
+    return this.billing.readPrices(feed, from, to);
+  }
+
+  async insertBill(bill: BillRecord): Promise<BillRecord> {
+    return this.tx(() => this.billing.insertBill(bill));
+  }
+
+  async getBill(id: number): Promise<BillRecord | undefined> {
+    return this.billing.getBill(id);
+  }
+
+  async listBills(filter: BillFilter, page: PageRequest): Promise<Page<BillRecord>> {
+    return this.billing.listBills(filter, page);
+  }
+
+  async lastBillRevision(accountId: string, periodFrom: string, periodTo: string): Promise<BillRecord | undefined> {
+    return this.billing.lastBill(accountId, periodFrom, periodTo);
+  }
+
+  async putBillingRun(run: BillingRunRecord): Promise<void> {
+    this.tx(() => this.billing.putRun(run));
+  }
+
+  async getBillingRun(id: string): Promise<BillingRunRecord | undefined> {
+    return this.billing.getRun(id);
+  }
+
+  async listBillingRuns(page: PageRequest): Promise<Page<BillingRunRecord>> {
+    return this.billing.listRuns(page);
+  }
+
+  async insertSettlementRun(run: SettlementRunRecord): Promise<void> {
+    this.tx(() => this.settlement.insert(run));
+  }
+
+  async getSettlementRun(id: string): Promise<SettlementRunRecord | undefined> {
+    return this.settlement.get(id);
+  }
+
+  async listSettlementRuns(filter: SettlementRunFilter, page: PageRequest): Promise<Page<SettlementRunHeader>> {
+    return this.settlement.list(filter, page);
   }
 }

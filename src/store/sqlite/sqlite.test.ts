@@ -35,11 +35,13 @@ async function using<T>(store: Store, fn: (s: Store) => Promise<T>): Promise<T> 
   }
 }
 
-test('migrations are numbered 1..n and applied once, also on reopen', async () => {
-  assert.deepEqual(MIGRATIONS.map((m) => m.version), MIGRATIONS.map((_, i) => i + 1));
+const LATEST = MIGRATIONS.at(-1)!.version;
+
+test('migrations are numbered uniquely in ascending order and applied once, also on reopen', async () => {
+  assert.deepEqual(MIGRATIONS.map((m) => m.version), [...new Set(MIGRATIONS.map((m) => m.version))].sort((a, b) => a - b));
   await withFile(async (path) => {
-    await using(openSqliteStore({ path }), async (s) => assert.equal(await s.migrate(), MIGRATIONS.length));
-    await using(openSqliteStore({ path }), async (s) => assert.equal(await s.migrate(), MIGRATIONS.length));
+    await using(openSqliteStore({ path }), async (s) => assert.equal(await s.migrate(), LATEST));
+    await using(openSqliteStore({ path }), async (s) => assert.equal(await s.migrate(), LATEST));
     const db = new Database(path);
     assert.equal((db.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n, MIGRATIONS.length);
     db.close();
@@ -48,9 +50,9 @@ test('migrations are numbered 1..n and applied once, also on reopen', async () =
 
 test('a failing migration leaves the schema as it was', async () => {
   const db = new Database(':memory:');
-  const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'broken', up: 'CREATE TABLE extra (x); THIS IS NOT SQL' }];
+  const broken = [...MIGRATIONS, { version: LATEST + 1, name: 'broken', up: 'CREATE TABLE extra (x); THIS IS NOT SQL' }];
   assert.throws(() => migrate(db, broken, 0), (e: unknown) => hasCode(e, 'STORE_MIGRATION_FAILED'));
-  assert.equal(migrate(db, MIGRATIONS, 0), MIGRATIONS.length);
+  assert.equal(migrate(db, MIGRATIONS, 0), LATEST);
   assert.equal(db.prepare("SELECT name FROM sqlite_schema WHERE name = 'extra'").get(), undefined);
   db.close();
 });
@@ -59,10 +61,21 @@ test('a database newer than this code is refused', async () => {
   await withFile(async (path) => {
     await using(openSqliteStore({ path }), async () => undefined);
     const db = new Database(path);
-    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 0)').run(MIGRATIONS.length + 1, 'future');
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 0)').run(LATEST + 1, 'future');
     db.close();
     assert.throws(() => openSqliteStore({ path }), (e: unknown) => hasCode(e, 'STORE_MIGRATION_FAILED'));
   });
+});
+
+test('a migration numbered below one already applied (a reserved number landing later) is still applied, once', () => {
+  const db = new Database(':memory:');
+  const one = { version: 1, name: 'one', up: 'CREATE TABLE one (x)' };
+  const three = { version: 3, name: 'three', up: 'CREATE TABLE three (x)' };
+  assert.equal(migrate(db, [one, three], 0), 3);
+  assert.equal(migrate(db, [one, { version: 2, name: 'two', up: 'CREATE TABLE two (x)' }, three], 0), 3);
+  assert.notEqual(db.prepare("SELECT name FROM sqlite_schema WHERE name = 'two'").get(), undefined);
+  assert.throws(() => migrate(db, [one, three, { version: 3, name: 'again', up: '' }], 0), (e: unknown) => hasCode(e, 'STORE_MIGRATION_FAILED'));
+  db.close();
 });
 
 test('opens in WAL mode with the requested synchronous level', async () => {

@@ -1,0 +1,190 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AlignedData, Options } from 'uplot';
+import { api, type Page } from '../api.ts';
+import { Chart, timeAxis } from '../chart.tsx';
+import { useFormat } from '../format.ts';
+import { useLive, type LiveSnapshot } from '../live.tsx';
+import { Link } from '../router.tsx';
+import { can, useSession } from '../session.tsx';
+import { ErrorNote, useAsync } from '../use-async.tsx';
+
+interface Summary { meters: number; byKind: Record<string, number>; byStatus: Record<string, number>; byTag: Record<string, number>; feeders: number; transformers: number }
+interface Completeness { expected: number; present: number; actual: number; estimated: number; completeness: number; actualShare: number; arrived?: number; onTime?: number; timeliness?: number }
+interface Quality { meters: number; total: Completeness; byMeter: (Completeness & { meter: string })[] }
+interface LoadPoint { start: string; value: number; contributors: number; averageW?: number }
+interface Load { meters: number; intervalS: number; items: LoadPoint[]; latest: string | null }
+interface Meter { id: string; kind: string; status: string; premise?: string; grid?: { transformerId?: string }; tags: string[] }
+
+const DAY_MS = 86_400_000;
+const Q_MS = 900_000;
+const PAGE = 25;
+
+function Counts({ title, map }: { title: string; map: Record<string, number> }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const entries = Object.entries(map).sort((a, b) => b[1] - a[1]);
+  return (
+    <div className="card">
+      <h3>{title}</h3>
+      {entries.length ? (
+        <ul>{entries.map(([k, v]) => <li key={k}><span>{t(`values.${k}`, { defaultValue: k })}</span> <b>{f.num(v)}</b></li>)}</ul>
+      ) : <p>{t('common.none')}</p>}
+    </div>
+  );
+}
+
+export function FleetPage() {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const session = useSession();
+  const [tick, setTick] = useState(0);
+  const last = useRef(0);
+  // New exceptions or a new quarter-hour of data refresh the overview, at most every 30 s.
+  useLive(useCallback((s: LiveSnapshot) => {
+    if ((s.newExceptions > 0 || s.newMessages > 0) && Date.now() - last.current > 30_000) { last.current = Date.now(); setTick((n) => n + 1); }
+  }, []));
+
+  const overview = useAsync(async () => {
+    const to = Math.floor(Date.now() / Q_MS) * Q_MS;
+    const from = to - 7 * DAY_MS;
+    const dayStart = Math.floor(Date.now() / DAY_MS) * DAY_MS - DAY_MS;
+    const [summary, load, quality, open] = await Promise.all([
+      api.get<Summary>('/fleet/summary'),
+      api.get<Load>('/fleet/load', { from: new Date(from).toISOString(), to: new Date(to).toISOString() }),
+      can(session, 'vee:read') ? api.get<Quality>('/vee/quality', { from: new Date(dayStart).toISOString(), to: new Date(to).toISOString(), zone: 'UTC' }) : null,
+      can(session, 'vee:read') ? api.get<Page<unknown>>('/vee/exceptions', { status: 'open', limit: 1 }) : null,
+    ]);
+    return { summary, load, quality, open: open?.total ?? null };
+  }, [tick]);
+
+  const chart = useMemo(() => {
+    const load = overview.data?.load;
+    if (!load) return null;
+    const xs = load.items.map((p) => Date.parse(p.start) / 1000);
+    const ys = load.items.map((p) => (p.contributors > 0 ? p.averageW ?? (p.value * 3600) / load.intervalS : null));
+    const x = timeAxis(f.locale, undefined, t('chart.time'));
+    const options: Omit<Options, 'width' | 'height'> = {
+      series: [x.series, { label: t('fleet.loadSeries'), stroke: '#1f5fbf', fill: 'rgba(31,95,191,0.12)', width: 1.5, value: (_u, v) => (v == null ? '–' : f.power(v)) }],
+      axes: [x.axis, { values: (_u, vals) => vals.map((v) => f.power(v)), size: 80 }],
+      legend: { show: true },
+    };
+    return { options, data: [xs, ys] as AlignedData, ys };
+  }, [overview.data, t, f.locale]);
+
+  const loadSummary = (() => {
+    const load = overview.data?.load;
+    if (!load || !chart) return '';
+    const have = chart.ys.map((y, i) => [y, i] as const).filter((p): p is readonly [number, number] => p[0] !== null);
+    if (have.length === 0) return t('fleet.noLoad', { meters: f.num(load.meters) });
+    const peak = have.reduce((a, b) => (b[0] > a[0] ? b : a));
+    const low = have.reduce((a, b) => (b[0] < a[0] ? b : a));
+    const avg = have.reduce((s, p) => s + p[0], 0) / have.length;
+    return t('fleet.loadSummary', {
+      meters: f.num(load.meters), minutes: f.num(load.intervalS / 60), peak: f.power(peak[0]), peakAt: f.dateTime(load.items[peak[1]]!.start),
+      low: f.power(low[0]), lowAt: f.dateTime(load.items[low[1]]!.start), avg: f.power(avg),
+    });
+  })();
+
+  const d = overview.data;
+  const q = d?.quality?.total;
+  return (
+    <section aria-labelledby="fleet-title">
+      <h1 id="fleet-title">{t('fleet.title')}</h1>
+      <ErrorNote error={overview.error} />
+      {d && (
+        <div className="cards">
+          <div className="card"><h3>{t('fleet.meters')}</h3><p className="big">{f.num(d.summary.meters)}</p><p>{t('fleet.grid', { transformers: f.num(d.summary.transformers), feeders: f.num(d.summary.feeders) })}</p></div>
+          <Counts title={t('fleet.byStatus')} map={d.summary.byStatus} />
+          {q && (
+            <div className="card">
+              <h3>{t('fleet.quality')}</h3>
+              <dl className="pairs">
+                <dt>{t('fleet.completeness')}</dt><dd>{f.percent(q.completeness)}</dd>
+                <dt>{t('fleet.actualShare')}</dt><dd>{f.percent(q.actualShare)}</dd>
+                {q.timeliness !== undefined && <><dt>{t('fleet.onTime')}</dt><dd>{f.percent(q.timeliness)}</dd></>}
+              </dl>
+              <p className="hint">{t('fleet.qualityHint')}</p>
+            </div>
+          )}
+          {d.open !== null && (
+            <div className="card">
+              <h3>{t('fleet.openExceptions')}</h3>
+              <p className="big">{f.num(d.open)}</p>
+              <p><Link href="/vee">{t('fleet.toQueue')}</Link></p>
+            </div>
+          )}
+          <Counts title={t('fleet.byTag')} map={d.summary.byTag} />
+          {d.quality && d.quality.byMeter.length > 0 && (
+            <div className="card">
+              <h3>{t('fleet.worst')}</h3>
+              <ol>
+                {d.quality.byMeter.slice(0, 5).map((m) => (
+                  <li key={m.meter}><Link href={`/meters/${encodeURIComponent(m.meter)}`}>{m.meter}</Link> <b>{f.percent(m.completeness)}</b></li>
+                ))}
+              </ol>
+            </div>
+          )}
+        </div>
+      )}
+      <h2 id="load-title">{t('fleet.loadTitle')}</h2>
+      <figure className="figure">
+        {chart && <Chart options={chart.options} data={chart.data} label={t('fleet.loadTitle')} describedBy="load-summary" />}
+        <figcaption id="load-summary">{overview.loading && !d ? t('common.loading') : loadSummary}</figcaption>
+      </figure>
+      <MeterList />
+    </section>
+  );
+}
+
+function MeterList() {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const [q, setQ] = useState('');
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [index, setIndex] = useState(0);
+  const page = useAsync(() => api.get<Page<Meter>>('/meters', { limit: PAGE, cursor: cursors[index] ?? undefined, q }), [q, index]);
+  useEffect(() => {
+    if (page.data) setCursors((c) => { const n = [...c]; n[index + 1] = page.data!.next; return n; });
+  }, [page.data, index]);
+  const search = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    setQ(String(new FormData(e.currentTarget).get('q') ?? '').trim());
+    setCursors([null]);
+    setIndex(0);
+  };
+  const first = index * PAGE + 1;
+  return (
+    <>
+      <h2 id="meters-title">{t('fleet.metersTitle')}</h2>
+      <form role="search" aria-labelledby="meters-title" onSubmit={search} className="inline">
+        <label htmlFor="meter-q">{t('fleet.search')}</label>
+        <input id="meter-q" name="q" type="search" autoComplete="off" />
+        <button type="submit">{t('common.search')}</button>
+      </form>
+      <ErrorNote error={page.error} />
+      <div className="table-wrap">
+        <table>
+          <caption>{q ? t('fleet.metersMatching', { q }) : t('fleet.metersTitle')}</caption>
+          <thead><tr><th scope="col">{t('meter.id')}</th><th scope="col">{t('meter.kind')}</th><th scope="col">{t('meter.status')}</th><th scope="col">{t('meter.transformer')}</th><th scope="col">{t('meter.tags')}</th></tr></thead>
+          <tbody>
+            {page.data?.items.map((m) => (
+              <tr key={m.id}>
+                <th scope="row"><Link href={`/meters/${encodeURIComponent(m.id)}`}>{m.id}</Link></th>
+                <td>{t(`values.${m.kind}`, { defaultValue: m.kind })}</td>
+                <td>{t(`values.${m.status}`, { defaultValue: m.status })}</td>
+                <td>{m.grid?.transformerId ?? '–'}</td>
+                <td>{m.tags.map((x) => t(`values.${x}`, { defaultValue: x })).join(', ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <nav className="pager" aria-label={t('fleet.pages')}>
+        <button type="button" disabled={index === 0} onClick={() => setIndex((i) => Math.max(0, i - 1))}>{t('common.previous')}</button>
+        <span aria-live="polite">{page.data ? (page.data.total === 0 ? t('fleet.noMatch') : t('common.range', { from: f.num(first), to: f.num(first + page.data.items.length - 1), total: f.num(page.data.total) })) : ''}</span>
+        <button type="button" disabled={!page.data?.next} onClick={() => setIndex((i) => i + 1)}>{t('common.next')}</button>
+      </nav>
+    </>
+  );
+}
