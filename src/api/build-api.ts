@@ -15,6 +15,8 @@ import { recordsRoutes } from './routes/records.routes.ts';
 import { topologyRoutes } from './routes/topology.routes.ts';
 import { veeRoutes } from './routes/vee.routes.ts';
 import { billingRoutes } from './routes/billing.routes.ts';
+import { gridRoutes } from './routes/grid.routes.ts';
+import { portalBillingRoutes } from './routes/portal-billing.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
 import { liveRoutes } from './routes/live.routes.ts';
@@ -72,7 +74,7 @@ export function buildApi({ services, logger, webRoot = DEFAULT_WEB_ROOT }: ApiOp
   app.register(sessionRoutes, { prefix: API_PREFIX, services });
   app.register(async (api) => {
     requireApiKey(api, services.auth, services.users);
-    for (const routes of [metersRoutes, readingsRoutes, topologyRoutes, fleetRoutes, ingestRoutes, recordsRoutes, keysRoutes, veeRoutes, billingRoutes, settlementRoutes, touRoutes]) {
+    for (const routes of [metersRoutes, readingsRoutes, topologyRoutes, fleetRoutes, ingestRoutes, recordsRoutes, keysRoutes, veeRoutes, billingRoutes, gridRoutes, portalBillingRoutes, settlementRoutes, touRoutes]) {
       api.register(routes, { services });
     }
     // The web faces' own routes: users, the live stream and chart series, the customer portal.

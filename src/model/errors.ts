@@ -175,6 +175,8 @@ export const ERROR_CODES = {
   SETTLEMENT_INVALID: { layer: 'service', status: 400, title: 'Settlement request is malformed (day not a date YYYY-MM-DD, threshold outside 0..1, unknown export format)' },
   SETTLEMENT_RUN_NOT_FOUND: { layer: 'service', status: 404, title: 'No such settlement run' },
   SETTLEMENT_RUN_EXISTS: { layer: 'service', status: 409, title: 'That settlement run number was taken by a concurrent run; run again' },
+  // Grid and outages (src/services/grid.service.ts, src/services/outages.service.ts)
+  OUTAGE_NOT_FOUND: { layer: 'service', status: 404, title: 'No such outage' },
   INTERNAL: { layer: 'service', status: 500, title: 'Internal error' },
 } as const satisfies Record<string, CodeSpec>;
 

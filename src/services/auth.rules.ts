@@ -9,7 +9,7 @@ export const PERMISSIONS = [
   'meters:read', 'readings:read', 'topology:read', 'ingest:write',
   'rejects:read', 'receipts:read', 'audit:read', 'keys:create', 'vee:read', 'vee:write',
   'portal:read', 'users:read', 'users:write',
-  'tariffs:read', 'tariffs:write', 'accounts:read', 'accounts:write', 'billing:read', 'billing:write', 'settlement:read', 'settlement:write',
+  'tariffs:read', 'tariffs:write', 'accounts:read', 'accounts:write', 'billing:read', 'billing:write', 'settlement:read', 'settlement:write', 'outages:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -23,12 +23,12 @@ const READ_DATA: readonly Permission[] = ['meters:read', 'readings:read', 'topol
 export const GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
   operator: [...READ_DATA, 'ingest:write', 'rejects:read', 'receipts:read', 'vee:read', 'vee:write', 'tariffs:read', 'accounts:read', 'billing:read', 'settlement:read',
-    'portal:read'],
-  'field-technician': ['meters:read', 'topology:read'],
+    'portal:read', 'outages:read'],
+  'field-technician': ['meters:read', 'topology:read', 'outages:read'],
   billing: ['meters:read', 'readings:read', 'vee:read', 'tariffs:read', 'tariffs:write', 'accounts:read', 'accounts:write', 'billing:read', 'billing:write', 'settlement:read', 'settlement:write'],
-  'grid-operations': READ_DATA,
+  'grid-operations': [...READ_DATA, 'outages:read'],
   'security-officer': ['audit:read', 'receipts:read', 'users:read'],
-  auditor: ['meters:read', 'rejects:read', 'receipts:read', 'audit:read', 'vee:read', 'tariffs:read', 'accounts:read', 'billing:read', 'settlement:read'],
+  auditor: ['meters:read', 'rejects:read', 'receipts:read', 'audit:read', 'vee:read', 'tariffs:read', 'accounts:read', 'billing:read', 'settlement:read', 'outages:read'],
   customer: ['portal:read'],
   'third-party': [],
 };

@@ -16,6 +16,9 @@ import { AccountsService } from './billing/accounts.service.ts';
 import { BillingRuns } from './billing/billing-run.ts';
 import { BillingService } from './billing/billing.service.ts';
 import { TariffsService } from './tariffs/tariffs.service.ts';
+import { GridService } from './grid.service.ts';
+import { OutagesService } from './outages.service.ts';
+import { PortalBillingService } from './billing/portal-billing.service.ts';
 import { UsersService } from './users.service.ts';
 import { PortalService, type DataExporter } from './portal.service.ts';
 import { LiveService } from './live.service.ts';
@@ -43,6 +46,9 @@ export interface Services {
   readonly accounts: AccountsService;
   readonly billing: BillingService;
   readonly billingRuns: BillingRuns;
+  readonly grid: GridService;
+  readonly outages: OutagesService;
+  readonly portalBilling: PortalBillingService;
   readonly touVerification: TouVerificationService;
 }
 
@@ -66,6 +72,9 @@ export function createServices({ store, ingest, now = systemClock, vee, exporter
     accounts: new AccountsService(store, now),
     billing,
     billingRuns: new BillingRuns(store, billing, now),
+    grid: new GridService(store, now),
+    outages: new OutagesService(store, now),
+    portalBilling: new PortalBillingService(store, billing, tariffs, now),
     touVerification: new TouVerificationService(store, now),
     meters: new MetersService(store),
     readings: new ReadingsService(store),
@@ -125,3 +134,6 @@ export {
   type RunSummary as SettlementRunSummary, type GroupView as SettlementGroupView, type CheckResult as SettlementCheck,
   type RunComparison as SettlementComparison, type ExportFormat as SettlementExportFormat,
 } from './settlement/index.ts';
+export { GridService, type GridMap, type TransformerDetail } from './grid.service.ts';
+export { OutagesService, type Outage } from './outages.service.ts';
+export { PortalBillingService, type Advice } from './billing/portal-billing.service.ts';

@@ -61,7 +61,7 @@ function qualityOf(s: ChannelSums, cells: readonly number[]): LineQuality {
 }
 
 /** Feed price for interval i: round(multiplier × wholesale) + adder in its window, within floor and cap. */
-function feedPrice(src: Extract<RateSource, { kind: 'feed' }>, wholesale: number, minute: number): number {
+export function feedPrice(src: Extract<RateSource, { kind: 'feed' }>, wholesale: number, minute: number): number {
   let p = Math.round((src.multiplier * wholesale) / 1_000_000);
   for (const a of src.adders) {
     const inside = a.fromMin < a.toMin ? minute >= a.fromMin && minute < a.toMin : minute >= a.fromMin || minute < a.toMin;
