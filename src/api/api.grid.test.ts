@@ -112,3 +112,16 @@ test('the portal shows my bill (stored and to date) and advice; another premise\
   assert.equal(advice.cheapest[0].hours, 2);
   assert.match(advice.cheapest[0].start, /^2026-03-30T00:00:00\+02:00$/);
 });
+
+test('security alerts: failed logins and refused DLMS frames from the audit chain, for those who may read the audit', async () => {
+  await p.app.inject({ method: 'POST', url: '/api/v1/session', payload: { username: 'home1', password: 'wrong password' } });
+  await p.store.appendAudit([{ at: NOW - 60, actor: 'dlms', action: 'dlms.security.replay-rejected', object: 'meter/E0003', details: { invocationCounter: 41 } }]);
+  const res = await p.app.inject({ url: '/api/v1/security/alerts?since=2026-03-01T00:00:00Z', headers: p.auth });
+  assert.equal(res.statusCode, 200, res.body);
+  const r = res.json();
+  assert.equal(r.counts['session.login-failed'], 1);
+  assert.equal(r.counts['dlms.security.replay-rejected'], 1);
+  assert.deepEqual(r.items.map((a: { severity: string }) => a.severity).sort(), ['high', 'low']);
+  assert.ok(!JSON.stringify(r).includes('wrong password'), 'no secret in an alert');
+  assert.equal((await p.app.inject({ url: '/api/v1/security/alerts', headers: operator })).statusCode, 403);
+});

@@ -17,6 +17,7 @@ import { BillingRuns } from './billing/billing-run.ts';
 import { BillingService } from './billing/billing.service.ts';
 import { TariffsService } from './tariffs/tariffs.service.ts';
 import { GridService } from './grid.service.ts';
+import { SecurityAlertsService } from './security-alerts.service.ts';
 import { OutagesService } from './outages.service.ts';
 import { PortalBillingService } from './billing/portal-billing.service.ts';
 import { UsersService } from './users.service.ts';
@@ -49,6 +50,7 @@ export interface Services {
   readonly grid: GridService;
   readonly outages: OutagesService;
   readonly portalBilling: PortalBillingService;
+  readonly securityAlerts: SecurityAlertsService;
   readonly touVerification: TouVerificationService;
 }
 
@@ -75,6 +77,7 @@ export function createServices({ store, ingest, now = systemClock, vee, exporter
     grid: new GridService(store, now),
     outages: new OutagesService(store, now),
     portalBilling: new PortalBillingService(store, billing, tariffs, now),
+    securityAlerts: new SecurityAlertsService(store, now),
     touVerification: new TouVerificationService(store, now),
     meters: new MetersService(store),
     readings: new ReadingsService(store),
@@ -137,3 +140,4 @@ export {
 export { GridService, type GridMap, type TransformerDetail } from './grid.service.ts';
 export { OutagesService, type Outage } from './outages.service.ts';
 export { PortalBillingService, type Advice } from './billing/portal-billing.service.ts';
+export { SecurityAlertsService, SECURITY_ACTIONS, type SecurityAlert } from './security-alerts.service.ts';

@@ -77,4 +77,17 @@ export const gridRoutes: FastifyPluginAsync<{ services: Services }> = async (app
     const r = await services.outages.forPremise(pm.premise);
     return { premise: pm.premise, active: r.active ? outageDto(r.active) : null, recent: r.recent.map((o) => outageDto(o)) };
   });
+
+  app.get<{ Querystring: { since?: string; severity?: 'critical' | 'high' | 'medium' | 'low'; limit?: number } }>('/security/alerts', {
+    config: { permission: 'audit:read' },
+    schema: {
+      tags: ['audit'], summary: 'Security alerts: refused DLMS frames, failed device signatures, failed and locked logins (from the audit chain), newest first',
+      querystring: { type: 'object', properties: { since: rangeQuery.from, severity: { type: 'string', enum: ['critical', 'high', 'medium', 'low'] }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } } },
+      response: { 200: ok('Alerts', anyObject), ...problems() },
+    },
+  }, async (req) => {
+    const { since, severity, limit } = req.query;
+    const r = await services.securityAlerts.list({ ...(since ? { since: epochParam('since', since) } : {}), ...(severity ? { severity } : {}), ...(limit ? { limit } : {}) });
+    return { ...r, items: r.items.map((a) => ({ ...a, at: epochToIso(a.at) })), next: null };
+  });
 };
