@@ -25,6 +25,8 @@ export interface LiveChange extends LiveSnapshot {
 type LivePorts = Pick<Store, 'listReceipts' | 'listExceptions' | 'meterIds' | 'sumSeries' | 'listEvents' | 'listChannels' | 'readRegisters' | 'getMeter'>;
 
 const LATEST_EVERY_S = 60;
+/** The meter list changes rarely (a new meter shows in "reporting" within this time). */
+const IDS_EVERY_S = 600;
 const INTERVAL_S = 900;
 
 /**
@@ -37,6 +39,7 @@ export class LiveService {
   private timer: NodeJS.Timeout | undefined;
   private last: LiveSnapshot | undefined;
   private latestCache: { at: EpochSeconds; latest: EpochSeconds | null; reporting: number } | undefined;
+  private idsCache: { at: EpochSeconds; ids: string[] } | undefined;
 
   constructor(private readonly store: LivePorts, private readonly now: Clock, private readonly periodMs = 5000) {}
 
@@ -108,18 +111,25 @@ export class LiveService {
     }
   }
 
-  /** Summing the fleet's last hours is the costly part: once a minute is enough for "latest data". */
+  /**
+   * Summing the fleet's last hours is the costly part: once a minute is enough for "latest data".
+   * The store is synchronous, so this blocks every other request while it runs: with 100,000 meters
+   * listing them took 0.3 s and summing 4 hours 1.8 s. So the meter list is kept for a few minutes,
+   * and the last hour is summed first; the 4 hours only when nothing arrived in the last hour.
+   */
   private async latest(at: EpochSeconds): Promise<{ latest: EpochSeconds | null; reporting: number }> {
     if (this.latestCache && at - this.latestCache.at < LATEST_EVERY_S) return this.latestCache;
-    const ids = await this.store.meterIds({ kind: 'electricity' });
+    if (!this.idsCache || at - this.idsCache.at >= IDS_EVERY_S) this.idsCache = { at, ids: await this.store.meterIds({ kind: 'electricity' }) };
+    const { ids } = this.idsCache;
     let latest: EpochSeconds | null = null;
     let reporting = 0;
-    if (ids.length > 0) {
-      const to = Math.ceil(at / INTERVAL_S) * INTERVAL_S;
-      const { series, contributors } = await this.store.sumSeries(ids, ACTIVE_IMPORT, to - 4 * 3600, to);
+    const to = Math.ceil(at / INTERVAL_S) * INTERVAL_S;
+    for (const hours of ids.length > 0 ? [1, 4] : []) {
+      const { series, contributors } = await this.store.sumSeries(ids, ACTIVE_IMPORT, to - hours * 3600, to);
       for (let i = contributors.length - 1; i >= 0; i--) {
         if ((contributors[i] ?? 0) > 0) { latest = series.start + (i + 1) * series.intervalS; reporting = contributors[i]!; break; }
       }
+      if (latest !== null) break;
     }
     this.latestCache = { at, latest, reporting };
     return this.latestCache;

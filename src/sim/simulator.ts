@@ -98,8 +98,9 @@ export class FleetSimulator {
       this.advanceTo(first);
       const days: DayData[] = [];
       for (let d = Math.floor(first / DAY_S); d * DAY_S < lastEnd; d++) days.push(this.dayData(d));
-      series.push(...buildSeries(this.engine, days, first, count));
-      registers.push(...this.startRegisters());
+      // Not push(...xs): a fleet of 100,000 meters has ~300,000 series, more arguments than the stack holds.
+      for (const s of buildSeries(this.engine, days, first, count)) series.push(s);
+      for (const r of this.startRegisters()) registers.push(r);
       for (let end = firstEnd; end <= lastEnd; end += INTERVAL_S) {
         this.advanceTo(end);
         this.pushRegisters(registers, end);

@@ -68,24 +68,34 @@ export const portalRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     config: { permission: 'portal:read' },
     schema: {
       tags: ['portal'],
-      summary: 'Energy used per hour (day), day (week, month) or month (year), with the same period last year',
+      summary: 'Energy used per hour (day), day (week, month) or month (year), with the same period last year and the mean of similar homes',
       querystring: {
         type: 'object', required: ['period'],
         properties: { premise, period: { type: 'string', enum: USAGE_PERIODS }, date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A local date in the period (default today)' } },
       },
       response: {
         200: ok('Usage buckets', {
-          type: 'object', required: ['premise', 'zone', 'period', 'date', 'from', 'to', 'unit', 'meters', 'buckets', 'total', 'lastYearTotal'],
+          type: 'object', required: ['premise', 'zone', 'period', 'date', 'from', 'to', 'unit', 'meters', 'buckets', 'total', 'lastYearTotal', 'similar'],
           properties: {
             premise: str, zone: str, period: str, date: str, from: time, to: time, unit: str, meters: { type: 'integer' },
             total: { type: 'number' }, lastYearTotal: { type: ['number', 'null'] },
+            similar: {
+              type: 'object', required: ['profile', 'homes', 'contributing', 'minimum', 'total'],
+              description: 'Homes of the same profile (tags), privacy-safe: only means over at least `minimum` homes, never one home\'s figures',
+              properties: {
+                profile: { type: 'array', items: str }, homes: { type: 'integer', description: 'Other homes with this profile in the fleet' },
+                contributing: { type: 'integer', description: 'Homes averaged (a fixed sample with complete enough data)' },
+                minimum: { type: 'integer' }, total: { type: ['number', 'null'], description: 'Sum of the means over the buckets this premise has data in; null when too few homes' },
+              },
+            },
             buckets: {
               type: 'array',
               items: {
-                type: 'object', required: ['label', 'start', 'end', 'total', 'intervals', 'expected', 'estimated', 'missing', 'lastYear', 'future'],
+                type: 'object', required: ['label', 'start', 'end', 'total', 'intervals', 'expected', 'estimated', 'missing', 'lastYear', 'similar', 'future'],
                 properties: {
                   label: str, start: time, end: time, total: { type: 'number' }, intervals: { type: 'integer' }, expected: { type: 'integer' },
                   estimated: { type: 'integer' }, missing: { type: 'integer' }, lastYear: { type: ['number', 'null'] }, future: { type: 'boolean' },
+                  similar: { type: ['number', 'null'], description: 'Mean of the similar homes (Wh, to 10 Wh); null when fewer than the minimum contribute' },
                 },
               },
             },

@@ -7,6 +7,9 @@ import { Link, navigate, useRoute } from './router.tsx';
 import { can, SessionContext } from './session.tsx';
 import { AuditPage } from './pages/audit.tsx';
 import { FleetPage } from './pages/fleet.tsx';
+import { MapPage } from './pages/grid-map.tsx';
+import { OutagePage, OutagesPage } from './pages/outages.tsx';
+import { TransformerPage } from './pages/transformer.tsx';
 import { LoginPage } from './pages/login.tsx';
 import { MeterPage } from './pages/meter.tsx';
 import { PortalPage } from './pages/portal.tsx';
@@ -63,10 +66,16 @@ function Pages({ session }: { session: Session }) {
     // A customer has no console: their home is the portal.
     if (!portal && session.role === 'customer') navigate('/portal', true);
   }, [portal, session.role]);
-  if (portal) return <PortalPage premise={query.get('premise') ?? undefined} />;
+  if (portal) return <PortalPage premise={query.get('premise') ?? undefined} path={path} />;
   if (session.role === 'customer') return null;
   const meter = /^\/meters\/(.+)$/.exec(path);
   if (meter) return <MeterPage id={decodeURIComponent(meter[1]!)} />;
+  const transformer = /^\/transformers\/(.+)$/.exec(path);
+  if (transformer && can(session, 'readings:read')) return <TransformerPage id={decodeURIComponent(transformer[1]!)} />;
+  if (path === '/map' && can(session, 'topology:read')) return <MapPage />;
+  const outage = /^\/outages\/(.+)$/.exec(path);
+  if (outage && can(session, 'outages:read')) return <OutagePage id={decodeURIComponent(outage[1]!)} />;
+  if (path === '/outages' && can(session, 'outages:read')) return <OutagesPage />;
   if (path === '/vee' && can(session, 'vee:read')) return <VeePage />;
   if (path === '/audit' && can(session, 'audit:read')) return <AuditPage />;
   return <FleetPage />;
@@ -86,6 +95,8 @@ function Shell({ session, onLogout, children }: { session?: Session; onLogout?: 
   useEffect(() => { document.title = `${portal ? t('portal.title') : t('nav.console')} · meterstack`; }, [portal, t, i18n.language]);
   const nav: { href: string; label: string; show: boolean }[] = session && !portal && session.role !== 'customer' ? [
     { href: '/', label: t('nav.fleet'), show: true },
+    { href: '/map', label: t('nav.map'), show: can(session, 'topology:read') },
+    { href: '/outages', label: t('nav.outages'), show: can(session, 'outages:read') },
     { href: '/vee', label: t('nav.vee'), show: can(session, 'vee:read') },
     { href: '/audit', label: t('nav.audit'), show: can(session, 'audit:read') },
   ] : [];
@@ -102,7 +113,7 @@ function Shell({ session, onLogout, children }: { session?: Session; onLogout?: 
             <ul>
               {nav.filter((n) => n.show).map((n) => (
                 <li key={n.href}>
-                  <Link href={n.href} aria-current={(n.href === '/' ? path === '/' || path.startsWith('/meters/') : path === n.href) ? 'page' : undefined}>{n.label}</Link>
+                  <Link href={n.href} aria-current={(n.href === '/' ? path === '/' || path.startsWith('/meters/') : n.href === '/map' ? path === '/map' || path.startsWith('/transformers/') : path === n.href || path.startsWith(`${n.href}/`)) ? 'page' : undefined}>{n.label}</Link>
                 </li>
               ))}
             </ul>

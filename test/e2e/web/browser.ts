@@ -3,6 +3,7 @@
 // temporary --user-data-dir to every launch), so no cookie or storage leaks between runs.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ROOT } from '../process.ts';
@@ -12,7 +13,11 @@ export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync',
 ];
-export const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+/**
+ * The README's screenshots are rewritten only on request (UPDATE_SCREENSHOTS=1), so an ordinary
+ * test run leaves the working tree clean; otherwise they go to a temporary folder to look at.
+ */
+export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : join(tmpdir(), 'meterstack-screenshots');
 
 export function haveChromium(): boolean {
   return existsSync(CHROMIUM);

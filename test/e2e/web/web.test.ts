@@ -1,5 +1,5 @@
 // The console and the customer portal end to end, as people use them: `meterstack start` in a
-// child process (50 simulated meters), real headless Chromium (Debian's, driven by playwright-core),
+// child process (200 simulated meters), real headless Chromium (Debian's, driven by playwright-core),
 // logins as an operator and as a customer, the main flows, Arabic (right to left), axe-core, a year
 // of quarter-hours on one meter's chart, a phone-sized screen, and screenshots for the README.
 // .ci/run installs chromium, so nothing here is skipped in CI.
@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { api, childEnv, killAll, SIM_READY, sleep, startServer, tempDir, within, type Server } from '../process.ts';
+import { openSqliteStore } from '../../../src/store/sqlite/index.ts';
 import { axe, describeViolations, haveChromium, launch, newPage, screenshot, type Watched } from './browser.ts';
 import { ensureBundle } from '../../../scripts/web-bundle.mjs';
 
@@ -20,6 +21,29 @@ const CHART_MS = 1000;
 const iso = (t: number): string => new Date(t * 1000).toISOString();
 
 interface Demo { username: string; password: string; role: string; premise?: string }
+
+/** The local date (Europe/Amsterdam, the simulated fleet's zone) of an instant. */
+const localDate = (t: number): string => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(t * 1000);
+
+/**
+ * Power cuts as the meters report them (power-down and power-up events), written into the store the
+ * way a second process would: one on the transformer that was restored three hours ago, and one
+ * going on now with half of the meters back. There is no API for writing meter events.
+ */
+async function seedOutages(dbPath: string, meters: readonly string[], now: number): Promise<void> {
+  const store = openSqliteStore({ path: dbPath });
+  const ev = (meterId: string, at: number, code: 1 | 2) => ({ meterId, at, code, cimType: code === 1 ? '3.26.0.185' : '3.26.0.216' });
+  try {
+    await store.writeEvents([
+      ...meters.map((m, i) => ev(m, now - 3 * 3600 + (i % 7), 1)),
+      ...meters.map((m, i) => ev(m, now - 3 * 3600 + 1500 + i * 3, 2)),
+      ...meters.map((m, i) => ev(m, now - 40 * 60 + (i % 5), 1)),
+      ...meters.filter((_, i) => i % 2 === 1).map((m, i) => ev(m, now - 10 * 60 + i, 2)),
+    ]);
+  } finally {
+    await store.close();
+  }
+}
 
 function demoUsers(stdout: string): Demo[] {
   const block = /created demo users[^\n]*\n((?: {2}\S+ +\S+ +\([^\n]*\)\n)+)/.exec(stdout);
@@ -74,12 +98,15 @@ describe('web: console and customer portal in headless Chromium', { skip: !haveC
   /** The UTC day the year of data ends (the simulated history starts there). */
   let yearEnd = 0;
   const figures: Record<string, number> = {};
+  /** The customer's transformer and the meters on it (all in the seeded outages). */
+  let transformer = '';
+  let outageMeters: string[] = [];
 
   before(async () => {
     await ensureBundle({ log: () => undefined });
     const env = childEnv();
     [server, browser] = await Promise.all([
-      startServer(['--data', data.dir, '--meters', '50', '--history', '2', '--no-mqtt', '--no-coap', '--no-dlms'], env),
+      startServer(['--data', data.dir, '--meters', '200', '--history', '2', '--no-mqtt', '--no-coap', '--no-dlms'], env),
       launch(),
     ]);
     await server.waitFor(SIM_READY, 90_000);
@@ -100,6 +127,17 @@ describe('web: console and customer portal in headless Chromium', { skip: !haveC
         await sleep(500);
       }
     })(), 60_000, 'VEE exceptions for the spikes of the year');
+    // The network: the customer's transformer has a power cut going on and one restored.
+    transformer = (await api(server.url, `/api/v1/meters/${meter}`, { key })).body.meter.grid.transformerId as string;
+    outageMeters = (await api(server.url, `/api/v1/meters?transformer=${transformer}&limit=1000`, { key })).body.items.map((m: { id: string }) => m.id);
+    await seedOutages(join(data.dir, 'meterstack.db'), outageMeters, Math.floor(Date.now() / 1000));
+    // A stored bill over the simulated history, two hours of it estimated, for the portal's "my bill".
+    const estStart = yearEnd + DAY + 8 * 3600;
+    const est = await api(server.url, '/api/v1/ingest', { key, body: { readings: [{ meter, channel: '1-0:1.8.0', start: iso(estStart), intervalS: Q, values: Array(8).fill(120), quality: Array(8).fill('E') }] } });
+    assert.equal(est.status, 200, est.text);
+    const account = (await api(server.url, `/api/v1/accounts?premise=${customer.premise}`, { key })).body.items[0].id as string;
+    const bill = await api(server.url, `/api/v1/accounts/${account}/bills`, { key, body: { from: localDate(yearEnd), to: localDate(Date.now() / 1000) }, timeoutMs: 30_000 });
+    assert.equal(bill.status, 201, bill.text);
   });
 
   after(async () => {
@@ -299,6 +337,206 @@ describe('web: console and customer portal in headless Chromium', { skip: !haveC
     assert.ok(widths[0] <= widths[1], `no horizontal overflow: ${widths}`);
     await noSeriousA11yIssues(page, 'portal on a phone');
     await screenshot(page, 'portal-phone');
+    await context.close();
+  });
+  it('operator: the network map draws the area, feeders, transformers and meters without tiles; the table lists the same transformers; the outage shows', STEP, async () => {
+    const { page, watched, context } = await newPage(browser);
+    await login(page, server.url, operator);
+    await page.getByRole('link', { name: 'Network map' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Network map' }).waitFor();
+    const map = page.getByTestId('network-map');
+    await map.locator('.map-tx').first().waitFor();
+    const geo = (await api(server.url, '/api/v1/grid/map?meters=false', { key })).body as { features: { properties: { kind: string; id: string } }[] };
+    const txIds = geo.features.filter((f) => f.properties.kind === 'transformer').map((f) => f.properties.id).sort();
+    assert.equal(await map.locator('.map-tx').count(), txIds.length, 'a marker per transformer');
+    assert.equal(await map.locator('path.map-area').count(), 1, 'the area outline is the base map');
+    assert.ok(await map.locator('path.map-feeder').count() >= 1, 'feeders are drawn');
+    assert.equal(await map.locator('.map-tx.tx-outage').count(), 1, 'the transformer with the power cut is marked');
+    assert.equal(await page.locator('img.leaflet-tile, .leaflet-tile-container img').count(), 0, 'no tiles are requested');
+    // A small fleet: every meter is a dot on the canvas.
+    await within((async () => { while (!/Meters on the map: 200\b/.test(await page.getByTestId('map-meters').innerText())) await sleep(100); })(), 10_000, 'meter points');
+    const painted = await page.evaluate(`(() => { const c = document.querySelector('canvas.map-points'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })()`) as number;
+    assert.ok(painted > 200 * 4, `meter dots are painted on the canvas (${painted} pixels)`);
+    const rows = page.getByTestId('transformer-table').locator('tbody tr');
+    assert.deepEqual((await rows.locator('th').allInnerTexts()).sort(), txIds, 'the table lists the same transformers');
+    const outRow = rows.filter({ hasText: transformer });
+    assert.match(await outRow.innerText(), /outage/);
+    assert.match(await page.getByTestId('map-summary').innerText(), /in an outage: 1\b/);
+    await noSeriousA11yIssues(page, 'network map');
+    await screenshot(page, 'map');
+    // By keyboard: "Show on map" opens the transformer's popup and puts the focus on its link.
+    await outRow.getByRole('button', { name: /Show on map/ }).focus();
+    await page.keyboard.press('Enter');
+    const link = page.locator('.leaflet-popup').getByRole('link', { name: 'Open the transformer' });
+    await link.waitFor();
+    assert.equal(await page.evaluate('document.activeElement?.closest(".leaflet-popup") ? document.activeElement.textContent : null'), 'Open the transformer', 'focus moves into the popup');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: `Transformer ${transformer}` }).waitFor();
+    assert.deepEqual(cspViolations(watched), [], 'Leaflet sets styles through the CSSOM only');
+    await context.close();
+  });
+
+  it('operator: a transformer page shows load against the rating, the voltage band and the phase balance, each with a text alternative', STEP, async () => {
+    const { page, watched, context } = await newPage(browser);
+    await login(page, server.url, operator);
+    await page.getByRole('heading', { level: 1, name: 'Fleet overview' }).waitFor();
+    // From meter detail, as an operator would.
+    await page.goto(`${server.url}/meters/${outageMeters[0]}`);
+    await page.getByRole('link', { name: transformer, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: `Transformer ${transformer}` }).waitFor();
+    await page.getByTestId('tx-load-summary').filter({ hasText: /Peak [\d.,]+ kW at .+ of the rating of [\d,]+ kVA/ }).waitFor();
+    assert.equal(await page.locator('.figure canvas').count() >= 2, true, 'two uPlot charts');
+    assert.match(await page.getByTestId('tx-voltage-summary').innerText(), /Voltage readings: [\d,]+; outside 207–253 V: [\d,]+ \([\d.]+%\)/);
+    assert.match(await page.getByTestId('tx-phase-summary').innerText(), /L1 [\d.,]+ kWh, L2 [\d.,]+ kWh, L3 [\d.,]+ kWh\. Unbalance .*: \d+%/);
+    assert.equal(await page.locator('.hbar').count(), 3);
+    await page.getByRole('heading', { name: 'Outages, last 30 days' }).waitFor();
+    assert.equal(await page.locator('#tx-outages + ul li').count(), 2, 'its two outages are listed');
+    await noSeriousA11yIssues(page, 'transformer');
+    await screenshot(page, 'transformer');
+    assert.deepEqual(cspViolations(watched), []);
+    await context.close();
+  });
+
+  it('operator: the fleet overview counts the active outage; the outages page shows its timeline, restoration and affected customers', STEP, async () => {
+    const { page, watched, context } = await newPage(browser);
+    await login(page, server.url, operator);
+    const card = page.getByTestId('outages-card');
+    await card.waitFor();
+    assert.match(await card.innerText(), /Active outages\s+1\s+Meters still off: (\d+), customers affected: (\d+)/);
+    await card.getByRole('link', { name: 'Go to the outages' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Outages' }).waitFor();
+    assert.equal(await page.getByTestId('outages-active-count').innerText(), 'Active outages now: 1');
+    const tables = page.getByTestId('outage-table');
+    assert.equal(await tables.count(), 2, 'active and restored');
+    const n = outageMeters.length;
+    assert.match(await tables.nth(0).innerText(), new RegExp(`ongoing, \\d+ min so far\\s+${Math.floor(n / 2)} of ${n} meters back\\s+${n}`));
+    assert.match(await tables.nth(1).innerText(), new RegExp(`${n} of ${n} meters back`));
+    await tables.nth(0).locator('tbody th a').click();
+    await page.getByTestId('outage-summary').filter({ hasText: /Ongoing since/ }).waitFor();
+    assert.match(await page.getByTestId('outage-summary').innerText(), new RegExp(`Meters back on: ${Math.floor(n / 2)} of ${n}\\. Customers affected: ${n}\\.`));
+    assert.match(await page.getByTestId('timeline-summary').innerText(), new RegExp(`Power-down events: ${n}, .*Power-up events: ${Math.floor(n / 2)}\\.`));
+    assert.equal(await page.locator('.timeline-tick').count(), n + Math.floor(n / 2));
+    assert.equal(await page.getByTestId('affected-table').locator('tbody tr').count(), n);
+    assert.equal(await page.getByTestId('affected-table').getByText('still off').count(), n - Math.floor(n / 2));
+    assert.equal(await page.locator('ul.premises li').count(), n);
+    await noSeriousA11yIssues(page, 'outage detail');
+    await page.getByRole('link', { name: '← Outages' }).click();
+    await page.getByTestId('outage-table').first().waitFor();
+    await noSeriousA11yIssues(page, 'outages');
+    await screenshot(page, 'outages');
+    assert.deepEqual(cspViolations(watched), []);
+    await context.close();
+  });
+
+  it('customer: my bill line by line (estimated and missing data said per line, a line opens to its intervals), when to run appliances, and the power cut at my address', STEP, async () => {
+    const { page, watched, context } = await newPage(browser);
+    await login(page, server.url, customer);
+    await page.getByRole('heading', { level: 1, name: 'My energy' }).waitFor();
+    assert.match(await page.getByRole('alert').innerText(), /There is a power cut at your address since/);
+    await page.getByRole('link', { name: 'My bill' }).click();
+    await page.getByRole('heading', { level: 1, name: 'My bill' }).waitFor();
+    // The current period so far: computed now, with the days before the simulated history missing.
+    await page.getByTestId('bill-summary').first().waitFor();
+    const current = await page.getByTestId('bill-summary').first().innerText();
+    assert.match(current, /\(\d+ days\): total €[\d.,]+, of which VAT €[\d.,]+\./);
+    // Early in a month the period may lie within the simulated history; otherwise its first days are missing, line by line.
+    if (/are missing/.test(current)) assert.ok(await page.getByTestId('bill-lines').first().getByText(/^Missing: [\d,]+ quarter-hours$/).count() >= 1, current);
+    // The stored bill: its lines, the estimated hours on the energy lines, a line opened to its quarter-hours.
+    await page.getByTestId('bill-list').locator('tbody a').first().click();
+    await page.getByRole('heading', { name: /^Bill for / }).waitFor();
+    const lines = page.getByTestId('bill-lines');
+    await lines.waitFor();
+    assert.match(await lines.innerText(), /kWh used in .* × [\d.]+ EUR\/kWh/);
+    // Two hours were sent estimated (VEE may have estimated more): the energy lines say so.
+    const estimated = (await lines.getByText(/^Estimated: \d+ of [\d,]+ quarter-hours \([\d.]+ kWh\)$/).allInnerTexts()).map((x) => Number(/^Estimated: (\d+)/.exec(x)![1]));
+    assert.ok(Math.max(0, ...estimated) >= 8, await lines.innerText());
+    const total = await page.getByTestId('bill-total').innerText();
+    assert.match(total, /^€[\d.,]+$/);
+    const open = lines.locator('button[aria-controls]').first();
+    assert.equal(await open.innerText(), 'Show the readings behind this line');
+    await open.click();
+    assert.equal(await open.getAttribute('aria-expanded'), 'true');
+    await page.getByTestId('line-reconcile').filter({ hasText: /That matches the line\./ }).waitFor();
+    assert.match(await page.getByTestId('line-reconcile').innerText(), /Items: [\d,]+, adding up to [\d.]+ kWh\./);
+    assert.ok(await page.locator('.line-detail tbody tr').count() > 0);
+    await noSeriousA11yIssues(page, 'portal bill');
+    await screenshot(page, 'portal-bill');
+    // When to run appliances: the cheapest 2 and 3 hours, and an hourly strip with a table of the same.
+    await page.getByRole('link', { name: 'When to use energy' }).click();
+    await page.getByTestId('advice-cheapest').waitFor();
+    assert.match(await page.getByTestId('advice-cheapest').innerText(), /Cheapest 2 hours\s+\d\d:\d\d.+–\d\d:\d\d.+\s+On average €[\d.]+\/kWh[\s\S]*Cheapest 3 hours/);
+    assert.match(await page.getByTestId('advice-summary').innerText(), /The lowest rate is €[\d.]+\/kWh \(.+\), the highest €[\d.]+\/kWh/);
+    assert.ok([23, 24, 25].includes(await page.locator('.rate-cell').count()));
+    await page.getByText('Show every hour as a table').click();
+    assert.equal(await page.locator('details.data-table tbody tr').count(), await page.locator('.rate-cell').count());
+    await noSeriousA11yIssues(page, 'portal advice');
+    // The power cut at my address.
+    await page.getByRole('link', { name: 'Power cuts' }).click();
+    const status = page.getByTestId('portal-outage-status');
+    await status.waitFor();
+    assert.match(await status.innerText(), new RegExp(`Power is off\\s+Since .+\\. Homes in your area back on: ${Math.floor(outageMeters.length / 2)} of ${outageMeters.length}\\.`));
+    await page.getByRole('table').waitFor();
+    assert.equal(await page.getByRole('table').locator('tbody tr').count(), 1, 'the restored power cut of three hours ago');
+    await noSeriousA11yIssues(page, 'portal outage');
+    assert.deepEqual(cspViolations(watched), []);
+    await context.close();
+  });
+
+  it('similar homes, privacy-safe: a mean of at least 10 homes of the same profile, or a statement that there are too few', STEP, async () => {
+    // Meters of this fleet whose profile is exactly "household", and a rarer one.
+    const all = (await api(server.url, '/api/v1/meters?limit=1000', { key })).body.items as { premise: string; tags: string[] }[];
+    const byProfile = new Map<string, string[]>();
+    for (const m of all) byProfile.set([...m.tags].sort().join(','), [...(byProfile.get([...m.tags].sort().join(',')) ?? []), m.premise]);
+    const common = byProfile.get('household')!;
+    assert.ok(common.length > 10, `enough plain households (${common.length})`);
+    const rare = [...byProfile].find(([, ps]) => ps.length <= 10);
+    assert.ok(rare, 'a profile with at most 10 homes');
+    const u = (await api(server.url, `/api/v1/portal/usage?premise=${common[0]}&period=week`, { key })).body;
+    assert.equal(u.similar.contributing >= 10, true, JSON.stringify(u.similar));
+    assert.equal(u.similar.homes, common.length - 1, 'the other homes of the profile, not this one');
+    const r = (await api(server.url, `/api/v1/portal/usage?premise=${rare[1][0]}&period=week`, { key })).body;
+    assert.equal(r.similar.total, null);
+    assert.ok(r.buckets.every((b: { similar: unknown }) => b.similar === null), 'no figures below the minimum');
+    const { page, context } = await newPage(browser);
+    await login(page, server.url, operator);
+    await page.getByRole('heading', { level: 1, name: 'Fleet overview' }).waitFor();
+    await page.goto(`${server.url}/portal?premise=${common[0]}`);
+    await page.getByTestId('similar-note').waitFor();
+    assert.match(await page.getByTestId('similar-note').innerText(), /Similar homes \(household\) used [\d.,]+ kWh on average over the same time \(\d+ homes\)\..*Only averages of at least 10 homes are shown/);
+    assert.ok(await page.locator('.similar-mark').count() > 0, 'their mean is marked on the chart');
+    await page.goto(`${server.url}/portal?premise=${rare[1][0]}`);
+    await page.getByTestId('similar-note').waitFor();
+    assert.match(await page.getByTestId('similar-note').innerText(), /to protect privacy we only show an average of at least 10 homes/);
+    await context.close();
+  });
+  it('the new pages in Arabic (right to left) and at phone width: no sideways scrolling, no serious axe issue', STEP, async () => {
+    const op = await newPage(browser);
+    await login(op.page, server.url, operator);
+    await op.page.getByRole('heading', { level: 1, name: 'Fleet overview' }).waitFor();
+    for (const path of ['/map?lang=ar', `/transformers/${transformer}?lang=ar`, '/outages?lang=ar']) {
+      await op.page.goto(`${server.url}${path}`);
+      await op.page.locator('html[dir="rtl"][lang="ar"]').waitFor();
+      await op.page.locator('main h2').first().waitFor();
+      assert.match(await op.page.getByRole('heading', { level: 1 }).innerText(), /[\u0600-\u06FF]/, path);
+      await noSeriousA11yIssues(op.page, `${path} in Arabic`);
+    }
+    await op.context.close();
+    const phoneOp = await newPage(browser, { width: 375, height: 812 });
+    await login(phoneOp.page, server.url, operator, '/map');
+    await phoneOp.page.getByTestId('transformer-table').waitFor();
+    const mapWidths = await phoneOp.page.evaluate('[document.documentElement.scrollWidth, window.innerWidth]') as [number, number];
+    assert.ok(mapWidths[0] <= mapWidths[1] && mapWidths[1] <= 375, `the map page fits a phone: ${mapWidths}`);
+    await phoneOp.context.close();
+    const { page, context } = await newPage(browser, { width: 375, height: 812 });
+    await login(page, server.url, customer);
+    await page.getByRole('heading', { level: 1, name: 'My energy' }).waitFor();
+    for (const [path, ready] of [['/portal/bill?lang=ar', 'bill-lines'], ['/portal/advice', 'advice-summary'], ['/portal/outage', 'portal-outage-status']] as const) {
+      await page.goto(`${server.url}${path}`);
+      await page.getByTestId(ready).first().waitFor();
+      const widths = await page.evaluate('[document.documentElement.scrollWidth, window.innerWidth]') as [number, number];
+      assert.ok(widths[0] <= widths[1], `${path}: no horizontal overflow at phone width: ${widths}`);
+      await noSeriousA11yIssues(page, `${path} on a phone`);
+    }
     await context.close();
   });
 });

@@ -5,7 +5,8 @@ import { api, type Page } from '../api.ts';
 import { Chart, timeAxis } from '../chart.tsx';
 import { useFormat } from '../format.ts';
 import { useLive, type LiveSnapshot } from '../live.tsx';
-import { Link } from '../router.tsx';
+import { count, type Outage } from '../grid.ts';
+import { Link, useRoute } from '../router.tsx';
 import { can, useSession } from '../session.tsx';
 import { ErrorNote, useAsync } from '../use-async.tsx';
 
@@ -45,21 +46,29 @@ export function FleetPage() {
     if ((s.newExceptions > 0 || s.newMessages > 0) && Date.now() - last.current > 30_000) { last.current = Date.now(); setTick((n) => n + 1); }
   }, []));
 
+  // Three requests, drawn as each arrives: with 100,000 meters the counts take well under a second,
+  // the fleet's load and its data quality a few seconds each (the server answers them one by one).
   const overview = useAsync(async () => {
-    const to = Math.floor(Date.now() / Q_MS) * Q_MS;
-    const from = to - 7 * DAY_MS;
-    const dayStart = Math.floor(Date.now() / DAY_MS) * DAY_MS - DAY_MS;
-    const [summary, load, quality, open] = await Promise.all([
+    const [summary, open, outages] = await Promise.all([
       api.get<Summary>('/fleet/summary'),
-      api.get<Load>('/fleet/load', { from: new Date(from).toISOString(), to: new Date(to).toISOString() }),
-      can(session, 'vee:read') ? api.get<Quality>('/vee/quality', { from: new Date(dayStart).toISOString(), to: new Date(to).toISOString(), zone: 'UTC' }) : null,
       can(session, 'vee:read') ? api.get<Page<unknown>>('/vee/exceptions', { status: 'open', limit: 1 }) : null,
+      can(session, 'outages:read') ? api.get<Page<Outage>>('/outages', { status: 'active' }).then((p) => p.items, () => null) : null,
     ]);
-    return { summary, load, quality, open: open?.total ?? null };
+    return { summary, open: open?.total ?? null, outages };
+  }, [tick]);
+  const qualityReq = useAsync(async () => {
+    if (!can(session, 'vee:read')) return null;
+    const to = Math.floor(Date.now() / Q_MS) * Q_MS;
+    const dayStart = Math.floor(Date.now() / DAY_MS) * DAY_MS - DAY_MS;
+    return api.get<Quality>('/vee/quality', { from: new Date(dayStart).toISOString(), to: new Date(to).toISOString(), zone: 'UTC' });
+  }, [tick]);
+  const loadReq = useAsync(async () => {
+    const to = Math.floor(Date.now() / Q_MS) * Q_MS;
+    return api.get<Load>('/fleet/load', { from: new Date(to - 7 * DAY_MS).toISOString(), to: new Date(to).toISOString() });
   }, [tick]);
 
   const chart = useMemo(() => {
-    const load = overview.data?.load;
+    const load = loadReq.data;
     if (!load) return null;
     const xs = load.items.map((p) => Date.parse(p.start) / 1000);
     const ys = load.items.map((p) => (p.contributors > 0 ? p.averageW ?? (p.value * 3600) / load.intervalS : null));
@@ -70,10 +79,10 @@ export function FleetPage() {
       legend: { show: true },
     };
     return { options, data: [xs, ys] as AlignedData, ys };
-  }, [overview.data, t, f.locale]);
+  }, [loadReq.data, t, f.locale]);
 
   const loadSummary = (() => {
-    const load = overview.data?.load;
+    const load = loadReq.data;
     if (!load || !chart) return '';
     const have = chart.ys.map((y, i) => [y, i] as const).filter((p): p is readonly [number, number] => p[0] !== null);
     if (have.length === 0) return t('fleet.noLoad', { meters: f.num(load.meters) });
@@ -87,11 +96,12 @@ export function FleetPage() {
   })();
 
   const d = overview.data;
-  const q = d?.quality?.total;
+  const quality = qualityReq.data;
+  const q = quality?.total;
   return (
     <section aria-labelledby="fleet-title">
       <h1 id="fleet-title">{t('fleet.title')}</h1>
-      <ErrorNote error={overview.error} />
+      <ErrorNote error={overview.error ?? qualityReq.error ?? loadReq.error} />
       {d && (
         <div className="cards">
           <div className="card"><h3>{t('fleet.meters')}</h3><p className="big">{f.num(d.summary.meters)}</p><p>{t('fleet.grid', { transformers: f.num(d.summary.transformers), feeders: f.num(d.summary.feeders) })}</p></div>
@@ -114,12 +124,26 @@ export function FleetPage() {
               <p><Link href="/vee">{t('fleet.toQueue')}</Link></p>
             </div>
           )}
+          {d.outages && (
+            <div className="card" data-testid="outages-card">
+              <h3>{t('fleet.activeOutages')}</h3>
+              <p className="big">{f.num(d.outages.length)}</p>
+              {d.outages.length > 0 && (
+                <p>{t('fleet.outagesAffect', {
+                  meters: f.num(d.outages.reduce((n, o) => n + count(o.meters) - count(o.restored), 0)),
+                  customers: f.num(d.outages.reduce((n, o) => n + o.customers, 0)),
+                })}</p>
+              )}
+              <p><Link href="/outages">{t('fleet.toOutages')}</Link></p>
+            </div>
+          )}
           <Counts title={t('fleet.byTag')} map={d.summary.byTag} />
-          {d.quality && d.quality.byMeter.length > 0 && (
+          {qualityReq.loading && !quality && can(session, 'vee:read') && <div className="card"><h3>{t('fleet.quality')}</h3><p role="status">{t('common.loading')}</p></div>}
+          {quality && quality.byMeter.length > 0 && (
             <div className="card">
               <h3>{t('fleet.worst')}</h3>
               <ol>
-                {d.quality.byMeter.slice(0, 5).map((m) => (
+                {quality.byMeter.slice(0, 5).map((m) => (
                   <li key={m.meter}><Link href={`/meters/${encodeURIComponent(m.meter)}`}>{m.meter}</Link> <b>{f.percent(m.completeness)}</b></li>
                 ))}
               </ol>
@@ -130,7 +154,7 @@ export function FleetPage() {
       <h2 id="load-title">{t('fleet.loadTitle')}</h2>
       <figure className="figure">
         {chart && <Chart options={chart.options} data={chart.data} label={t('fleet.loadTitle')} describedBy="load-summary" />}
-        <figcaption id="load-summary">{overview.loading && !d ? t('common.loading') : loadSummary}</figcaption>
+        <figcaption id="load-summary">{loadReq.loading && !loadReq.data ? t('common.loading') : loadSummary}</figcaption>
       </figure>
       <MeterList />
     </section>
@@ -140,10 +164,12 @@ export function FleetPage() {
 function MeterList() {
   const { t } = useTranslation();
   const f = useFormat();
+  const transformer = useRoute().query.get('transformer') ?? undefined;
   const [q, setQ] = useState('');
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [index, setIndex] = useState(0);
-  const page = useAsync(() => api.get<Page<Meter>>('/meters', { limit: PAGE, cursor: cursors[index] ?? undefined, q }), [q, index]);
+  const page = useAsync(() => api.get<Page<Meter>>('/meters', { limit: PAGE, cursor: cursors[index] ?? undefined, q, transformer }), [q, index, transformer]);
+  useEffect(() => { setCursors([null]); setIndex(0); }, [transformer]);
   useEffect(() => {
     if (page.data) setCursors((c) => { const n = [...c]; n[index + 1] = page.data!.next; return n; });
   }, [page.data, index]);
@@ -165,7 +191,7 @@ function MeterList() {
       <ErrorNote error={page.error} />
       <div className="table-wrap">
         <table>
-          <caption>{q ? t('fleet.metersMatching', { q }) : t('fleet.metersTitle')}</caption>
+          <caption>{q ? t('fleet.metersMatching', { q }) : transformer ? t('fleet.metersOf', { transformer }) : t('fleet.metersTitle')}</caption>
           <thead><tr><th scope="col">{t('meter.id')}</th><th scope="col">{t('meter.kind')}</th><th scope="col">{t('meter.status')}</th><th scope="col">{t('meter.transformer')}</th><th scope="col">{t('meter.tags')}</th></tr></thead>
           <tbody>
             {page.data?.items.map((m) => (
@@ -173,7 +199,7 @@ function MeterList() {
                 <th scope="row"><Link href={`/meters/${encodeURIComponent(m.id)}`}>{m.id}</Link></th>
                 <td>{t(`values.${m.kind}`, { defaultValue: m.kind })}</td>
                 <td>{t(`values.${m.status}`, { defaultValue: m.status })}</td>
-                <td>{m.grid?.transformerId ?? '–'}</td>
+                <td>{m.grid?.transformerId ? <Link href={`/transformers/${encodeURIComponent(m.grid.transformerId)}`}>{m.grid.transformerId}</Link> : '–'}</td>
                 <td>{m.tags.map((x) => t(`values.${x}`, { defaultValue: x })).join(', ')}</td>
               </tr>
             ))}

@@ -71,7 +71,8 @@ export function MeterPage({ id }: { id: string }) {
             <dt>{t('meter.protocol')}</dt><dd>{meter.protocol ?? '–'}</dd>
             <dt>{t('meter.premise')}</dt><dd>{meter.premise ?? '–'}</dd>
             <dt>{t('meter.feeder')}</dt><dd>{meter.grid?.feederId ?? '–'}</dd>
-            <dt>{t('meter.transformer')}</dt><dd>{meter.grid?.transformerId ?? '–'}</dd>
+            <dt>{t('meter.transformer')}</dt><dd>{meter.grid?.transformerId
+              ? (can(session, 'readings:read') ? <Link href={`/transformers/${encodeURIComponent(meter.grid.transformerId)}`}>{meter.grid.transformerId}</Link> : meter.grid.transformerId) : '–'}</dd>
             <dt>{t('meter.phase')}</dt><dd>{meter.grid?.phase ?? '–'}</dd>
             <dt>{t('meter.zone')}</dt><dd>{meter.timeZone}</dd>
             <dt>{t('meter.tags')}</dt><dd>{meter.tags.map((x) => t(`values.${x}`, { defaultValue: x })).join(', ') || '–'}</dd>

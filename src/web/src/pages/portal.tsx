@@ -6,10 +6,14 @@ import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { listen } from '../sse.ts';
 import { ErrorNote, useAsync } from '../use-async.tsx';
+import { AdvicePage } from './portal-advice.tsx';
+import { BillPage } from './portal-bill.tsx';
+import { OutageBanner, OutageStatus } from './portal-outage.tsx';
 
 interface PortalMeters { premise: string; zone: string; meters: { meter: { id: string; kind: string; tags: string[] }; channels: { obis: string }[] }[] }
-interface Bucket { label: string; start: string; end: string; total: number; intervals: number; expected: number; estimated: number; missing: number; lastYear: number | null; future: boolean }
-interface Usage { premise: string; zone: string; period: Period; date: string; from: string; to: string; total: number; lastYearTotal: number | null; buckets: Bucket[] }
+interface Bucket { label: string; start: string; end: string; total: number; intervals: number; expected: number; estimated: number; missing: number; lastYear: number | null; similar?: number | null; future: boolean }
+interface Similar { profile: string[]; homes: number; contributing: number; minimum: number; total: number | null }
+interface Usage { premise: string; zone: string; period: Period; date: string; from: string; to: string; total: number; lastYearTotal: number | null; buckets: Bucket[]; similar?: Similar }
 interface Live { premise: string; at: string; meters: { meter: string; today: number; latest: { end: string; wh: number; watts: number; quality: string } | null }[] }
 
 const PERIODS = ['day', 'week', 'month', 'year'] as const;
@@ -30,15 +34,25 @@ function bucketLabel(b: Bucket, period: Period, f: Format, zone: string): string
   return period === 'week' ? f.weekday(b.start, zone) : new Intl.DateTimeFormat(f.locale, { day: 'numeric', timeZone: zone }).format(Date.parse(b.start));
 }
 
-export function PortalPage({ premise }: { premise?: string }) {
+/** The portal's own pages, under /portal; `?premise=` (operators) is kept on every link. */
+const PORTAL_PAGES = [
+  { path: '/portal', key: 'usage' },
+  { path: '/portal/bill', key: 'bill' },
+  { path: '/portal/advice', key: 'advice' },
+  { path: '/portal/outage', key: 'outage' },
+] as const;
+
+export function PortalPage({ premise, path }: { premise?: string; path: string }) {
   const { t } = useTranslation();
   const session = useSession();
   const operatorView = session.role !== 'customer';
   const meters = useAsync(() => api.get<PortalMeters>('/portal/meters', { premise }), [premise]);
   const heading = useRef<HTMLHeadingElement>(null);
+  const page = PORTAL_PAGES.find((p) => p.path === path.replace(/\/$/, '')) ?? PORTAL_PAGES[0];
+  const q = premise ? `?premise=${encodeURIComponent(premise)}` : '';
   return (
     <section aria-labelledby="portal-title" className="portal">
-      <h1 id="portal-title" ref={heading}>{t('portal.heading')}</h1>
+      <h1 id="portal-title" ref={heading}>{t(`portal.pages.${page.key}`)}</h1>
       {operatorView && (
         <p className="notice" role="note">
           {premise ? t('portal.operatorView', { premise }) : t('portal.operatorPick')}{' '}
@@ -47,13 +61,28 @@ export function PortalPage({ premise }: { premise?: string }) {
       )}
       {operatorView && !premise ? null : (
         <>
+          <nav className="subnav" aria-label={t('portal.pagesLabel')}>
+            <ul>
+              {PORTAL_PAGES.map((p) => (
+                <li key={p.key}><Link href={`${p.path}${q}`} aria-current={p === page ? 'page' : undefined}>{t(`portal.pages.${p.key}`)}</Link></li>
+              ))}
+            </ul>
+          </nav>
           <ErrorNote error={meters.error} />
           {meters.data && (
             <>
               <p className="muted">{t('portal.premise', { premise: meters.data.premise, meters: meters.data.meters.map((m) => m.meter.id).join(', ') })}</p>
-              <LiveNow premise={premise} />
-              <UsageView premise={premise} zone={meters.data.zone} />
-              <Download premise={premise} zone={meters.data.zone} meters={meters.data.meters.map((m) => m.meter.id)} />
+              {page.key !== 'outage' && <OutageBanner premise={premise} />}
+              {page.key === 'usage' && (
+                <>
+                  <LiveNow premise={premise} />
+                  <UsageView premise={premise} zone={meters.data.zone} />
+                  <Download premise={premise} zone={meters.data.zone} meters={meters.data.meters.map((m) => m.meter.id)} />
+                </>
+              )}
+              {page.key === 'bill' && <BillPage premise={premise} />}
+              {page.key === 'advice' && <AdvicePage premise={premise} zone={meters.data.zone} />}
+              {page.key === 'outage' && <OutageStatus premise={premise} />}
             </>
           )}
         </>
@@ -98,7 +127,7 @@ function UsageView({ premise, zone }: { premise?: string; zone: string }) {
   const [date, setDate] = useState(() => todayIn(zone));
   const usage = useAsync(() => api.get<Usage>('/portal/usage', { premise, period, date }), [premise, period, date]);
   const u = usage.data;
-  const max = useMemo(() => Math.max(1, ...(u?.buckets.flatMap((b) => [b.total, b.lastYear ?? 0]) ?? [1])), [u]);
+  const max = useMemo(() => Math.max(1, ...(u?.buckets.flatMap((b) => [b.total, b.lastYear ?? 0, b.similar ?? 0]) ?? [1])), [u]);
   const change = u && u.lastYearTotal ? (u.total - u.lastYearTotal) / u.lastYearTotal : null;
   const title = u ? periodTitle(u, f, t) : '';
   const every = u ? Math.ceil(u.buckets.length / 12) : 1;
@@ -127,12 +156,14 @@ function UsageView({ premise, zone }: { premise?: string; zone: string }) {
             {change === null ? t('portal.noLastYear') : t(change <= 0 ? 'portal.less' : 'portal.more', { pct: f.percent(Math.abs(change), 0), value: f.energy(u.lastYearTotal!) })}
             {u.buckets.some((b) => b.estimated > 0) && ` ${t('portal.someEstimated')}`}
           </p>
+          {u.similar && <SimilarNote u={u} s={u.similar} />}
           <div className="bars" role="img" aria-label={t('portal.chartLabel', { period: title })} aria-describedby="usage-summary">
             {u.buckets.map((b, i) => (
               <div className="col" key={b.label}>
                 <div className="pair">
                   <span className="bar last" style={{ height: `${((b.lastYear ?? 0) / max) * 100}%` }} />
                   <span className={`bar now${b.estimated > 0 ? ' est' : ''}`} style={{ height: `${(b.total / max) * 100}%` }} />
+                  {b.similar != null && <span className="similar-mark" style={{ bottom: `${(b.similar / max) * 100}%` }} />}
                 </div>
                 <span className="tick" aria-hidden="true">{i % every === 0 ? bucketLabel(b, u.period, f, u.zone) : ''}</span>
               </div>
@@ -141,6 +172,7 @@ function UsageView({ premise, zone }: { premise?: string; zone: string }) {
           <ul className="legend">
             <li><span className="swatch now" aria-hidden="true" />{t('portal.thisYear')}</li>
             <li><span className="swatch last" aria-hidden="true" />{t('portal.lastYear')}</li>
+            {u.buckets.some((b) => b.similar != null) && <li><span className="swatch similar" aria-hidden="true" />{t('portal.similarLegend')}</li>}
             <li><span className="swatch est" aria-hidden="true" />{t('portal.estimatedLegend')}</li>
           </ul>
           <details className="data-table">
@@ -148,13 +180,14 @@ function UsageView({ premise, zone }: { premise?: string; zone: string }) {
             <div className="table-wrap">
               <table>
                 <caption>{title}</caption>
-                <thead><tr><th scope="col">{t('portal.when')}</th><th scope="col">{t('portal.thisYear')}</th><th scope="col">{t('portal.lastYear')}</th><th scope="col">{t('portal.note')}</th></tr></thead>
+                <thead><tr><th scope="col">{t('portal.when')}</th><th scope="col">{t('portal.thisYear')}</th><th scope="col">{t('portal.lastYear')}</th><th scope="col">{t('portal.similarLegend')}</th><th scope="col">{t('portal.note')}</th></tr></thead>
                 <tbody>
                   {u.buckets.map((b) => (
                     <tr key={b.label}>
                       <th scope="row">{u.period === 'day' ? f.time(b.start, u.zone) : u.period === 'year' ? f.month(b.start, u.zone) : f.date(b.start, u.zone)}</th>
                       <td>{b.future ? '–' : f.energy(b.total)}</td>
                       <td>{b.lastYear === null ? '–' : f.energy(b.lastYear)}</td>
+                      <td>{b.similar == null ? '–' : f.energy(b.similar)}</td>
                       <td>{b.future ? t('portal.future') : b.estimated > 0 ? t('portal.estimatedNote') : b.missing > 0 && b.intervals < b.expected ? t('portal.incomplete') : ''}</td>
                     </tr>
                   ))}
@@ -165,6 +198,30 @@ function UsageView({ premise, zone }: { premise?: string; zone: string }) {
         </>
       )}
     </section>
+  );
+}
+
+/** Similar homes, privacy-safe: a mean over at least `minimum` homes, or a plain statement why there is none. */
+function SimilarNote({ u, s }: { u: Usage; s: Similar }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  // The kind of home first (household, business), then what it has (pv, ev, heat pump).
+  const rank = (x: string) => (x === 'household' || x === 'business' ? 0 : 1);
+  const profile = [...s.profile].sort((a, b) => rank(a) - rank(b)).map((x) => t(`values.${x}`, { defaultValue: x })).join(', ');
+  if (s.total === null) {
+    return (
+      <p className="hint" data-testid="similar-note">
+        {s.profile.length === 0 ? t('portal.similarNoProfile') : t('portal.similarTooFew', { profile, minimum: f.num(s.minimum), homes: f.num(s.contributing) })}
+      </p>
+    );
+  }
+  const diff = s.total > 0 ? (u.total - s.total) / s.total : 0;
+  return (
+    <p className="summary" data-testid="similar-note">
+      {t('portal.similarTotal', { profile, value: f.energy(s.total), homes: f.num(s.contributing) })}{' '}
+      {Math.abs(diff) < 0.05 ? t('portal.similarSame') : t(diff < 0 ? 'portal.similarLess' : 'portal.similarMore', { pct: f.percent(Math.abs(diff), 0) })}{' '}
+      <span className="hint">{t('portal.similarPrivacy', { minimum: f.num(s.minimum) })}</span>
+    </p>
   );
 }
 
