@@ -108,7 +108,9 @@ export class GridService {
         features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [m.lon, m.lat] }, properties: { kind: 'meter', id: m.id, transformerId: m.grid?.transformerId ?? null, phase: m.grid?.phase ?? null, status: m.status } });
       }
     }
-    const pad = 0.002;
+    // Customers sit within a few hundred metres of their transformer: without the meters (fleet zoom) the
+    // outline still has to hold them, so it is padded by about 600 m.
+    const pad = opts.meters === false ? 0.006 : 0.002;
     const bbox = lats.length
       ? [round(Math.min(...lons) - pad, 6), round(Math.min(...lats) - pad, 6), round(Math.max(...lons) + pad, 6), round(Math.max(...lats) + pad, 6)] as const
       : [0, 0, 0, 0] as const;
