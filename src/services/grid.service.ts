@@ -1,6 +1,7 @@
 import { MeterstackError, obis, QUALITY, type EpochSeconds, type Meter, type Obis, type Phase } from '../model/index.ts';
 import type { Store } from '../store/store.port.ts';
 import type { Clock } from './clock.ts';
+import { allPages } from './paging.ts';
 import { alignRange, checkRange, type TimeRange } from './range.ts';
 
 const IMPORT = obis('1-0:1.8.0');
@@ -57,15 +58,8 @@ function round(n: number, d = 2): number {
 export class GridService {
   constructor(private readonly store: GridPorts, private readonly now: Clock) {}
 
-  private async allMeters(filter: { transformerId?: string } = {}): Promise<Meter[]> {
-    const out: Meter[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await this.store.listMeters(filter, { limit: 10_000, cursor });
-      out.push(...page.items);
-      cursor = page.next;
-    } while (cursor);
-    return out;
+  private allMeters(filter: { transformerId?: string } = {}): Promise<Meter[]> {
+    return allPages((page) => this.store.listMeters(filter, page));
   }
 
   /** The network as GeoJSON; `meters: false` leaves the (many) meter points out. Loading is the last complete hour's. */

@@ -1,6 +1,7 @@
 import { MeterstackError, type EpochSeconds, type Meter, type MeterEvent } from '../model/index.ts';
 import type { Store } from '../store/store.port.ts';
 import type { Clock } from './clock.ts';
+import { allPages } from './paging.ts';
 
 /** DLMS standard event log codes (IDIS): 1 power down, 2 power up. */
 const POWER_DOWN = 1;
@@ -78,25 +79,11 @@ export class OutagesService {
   constructor(private readonly store: OutagePorts, private readonly now: Clock) {}
 
   private async meterIndex(): Promise<Map<string, Meter>> {
-    const out = new Map<string, Meter>();
-    let cursor: string | null = null;
-    do {
-      const page = await this.store.listMeters({}, { limit: 10_000, cursor });
-      for (const m of page.items) out.set(m.id, m);
-      cursor = page.next;
-    } while (cursor);
-    return out;
+    return new Map((await allPages((page) => this.store.listMeters({}, page))).map((m) => [m.id, m]));
   }
 
-  private async events(from: EpochSeconds, to: EpochSeconds): Promise<MeterEvent[]> {
-    const out: MeterEvent[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await this.store.listEvents(undefined, from, to, { limit: 10_000, cursor });
-      out.push(...page.items);
-      cursor = page.next;
-    } while (cursor);
-    return out;
+  private events(from: EpochSeconds, to: EpochSeconds): Promise<MeterEvent[]> {
+    return allPages((page) => this.store.listEvents(undefined, from, to, page));
   }
 
   /** Outages that started in [from, to) (default: the last 30 days), newest first. */

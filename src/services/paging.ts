@@ -73,3 +73,15 @@ export function offsetWindow(scope: string, q: PageQuery, total: number): { offs
   const limit = pageLimit(q.limit);
   return { offset, limit, next: offset + limit < total ? wrapCursor(scope, offset + limit) : null };
 }
+
+/** Every item of a store collection, page by page (for services that need the whole set, e.g. all meters). */
+export async function allPages<T>(fetch: (page: PageRequest) => Promise<Page<T>>, pageSize = 10_000): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await fetch({ limit: pageSize, cursor });
+    for (const x of page.items) out.push(x);
+    cursor = page.next;
+  } while (cursor);
+  return out;
+}
