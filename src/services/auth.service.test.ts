@@ -46,8 +46,8 @@ test('authorization denies by default', async () => {
   const auth = new AuthService(keyStore(), () => 0);
   for (const p of PERMISSIONS) {
     assert.equal(allows('admin', p), true, p);
-    assert.equal(allows('customer', p), p === 'portal:read', p);
-    assert.equal(allows('third-party', p), false, p);
+    assert.equal(allows('customer', p), p === 'portal:read' || p === 'portal:write', p);
+    assert.equal(allows('third-party', p), p === 'thirdparty:read', p);
     assert.equal(allows('root', p), false, p);
   }
   assert.equal(allows('operator', 'ingest:write'), true);

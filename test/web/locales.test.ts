@@ -9,7 +9,17 @@ const DIR = fileURLToPath(new URL('../../src/web/src/locales/', import.meta.url)
 const LANGS = ['en', 'de', 'fr', 'nl', 'es', 'pl', 'ar'];
 
 type Tree = { [k: string]: string | Tree };
-const load = (lang: string): Tree => JSON.parse(readFileSync(`${DIR}${lang}.json`, 'utf8')) as Tree;
+const read = (file: string): Tree => JSON.parse(readFileSync(file, 'utf8')) as Tree;
+// A feature's texts may live in locales/<feature>/<lang>.json; the page sees them under <feature>.
+const FEATURES = readdirSync(DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+const load = (lang: string): Tree => {
+  const tree = read(`${DIR}${lang}.json`);
+  for (const f of FEATURES) {
+    assert.equal(tree[f], undefined, `${lang}.json has a key ${f}, which is also a feature folder`);
+    tree[f] = read(`${DIR}${f}/${lang}.json`);
+  }
+  return tree;
+};
 
 function flatten(t: Tree, prefix = ''): Map<string, string> {
   const out = new Map<string, string>();
@@ -22,8 +32,10 @@ function flatten(t: Tree, prefix = ''): Map<string, string> {
 
 const placeholders = (s: string): string[] => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!).sort();
 
-test('the seven languages are there, and only they', () => {
-  assert.deepEqual(readdirSync(DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort(), [...LANGS].sort());
+test('the seven languages are there, and only they, also in every feature folder', () => {
+  const langsIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  assert.deepEqual(langsIn(DIR), [...LANGS].sort());
+  for (const f of FEATURES) assert.deepEqual(langsIn(`${DIR}${f}`), [...LANGS].sort(), f);
 });
 
 for (const lang of LANGS.filter((l) => l !== 'en')) {

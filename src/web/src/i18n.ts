@@ -20,8 +20,21 @@ export const LANGUAGES: readonly Language[] = [
 ];
 
 const STORE_ITEM = 'meterstack.lang';
+type Texts = Record<string, unknown>;
 // English is in the bundle (the fallback); the others load when chosen, each as its own small file.
-const bundles = import.meta.glob<{ default: Record<string, unknown> }>(['./locales/*.json', '!./locales/en.json']);
+// A feature may keep its texts in locales/<feature>/<lang>.json: they appear under the key <feature>.
+const bundles = import.meta.glob<Texts>(['./locales/*.json', '!./locales/en.json'], { import: 'default' });
+const featureBundles = import.meta.glob<Texts>(['./locales/*/*.json', '!./locales/*/en.json'], { import: 'default' });
+const englishFeatures = import.meta.glob<Texts>('./locales/*/en.json', { import: 'default', eager: true });
+
+/** `./locales/firmware/de.json` → ['firmware', 'de'] */
+const featureAndLang = (path: string): [string, string] => {
+  const [, , feature, file] = path.split('/');
+  return [feature!, file!.slice(0, -'.json'.length)];
+};
+
+const english: Texts = { ...en };
+for (const [path, texts] of Object.entries(englishFeatures)) english[featureAndLang(path)[0]] = texts;
 
 function supported(code: string | null | undefined): string | undefined {
   if (!code) return undefined;
@@ -41,7 +54,12 @@ export function initialLanguage(): string {
 async function load(code: string): Promise<void> {
   if (code === 'en' || i18n.hasResourceBundle(code, 'translation')) return;
   const loader = bundles[`./locales/${code}.json`];
-  if (loader) i18n.addResourceBundle(code, 'translation', (await loader()).default, true, true);
+  if (!loader) return;
+  const parts = Object.entries(featureBundles).filter(([path]) => featureAndLang(path)[1] === code);
+  const [base, ...features] = await Promise.all([loader(), ...parts.map(([, load]) => load())]);
+  const texts: Texts = { ...base };
+  parts.forEach(([path], i) => { texts[featureAndLang(path)[0]] = features[i]; });
+  i18n.addResourceBundle(code, 'translation', texts, true, true);
 }
 
 function applyToDocument(code: string): void {
@@ -53,7 +71,7 @@ function applyToDocument(code: string): void {
 export async function initI18n(): Promise<typeof i18n> {
   const lng = initialLanguage();
   await i18n.use(initReactI18next).init({
-    resources: { en: { translation: en } }, lng: 'en', fallbackLng: 'en', interpolation: { escapeValue: false }, returnNull: false,
+    resources: { en: { translation: english } }, lng: 'en', fallbackLng: 'en', interpolation: { escapeValue: false }, returnNull: false,
   });
   await setLanguage(lng, false);
   return i18n;
