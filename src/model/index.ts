@@ -6,3 +6,4 @@ export * from './time.ts';
 export * from './meter.ts';
 export * from './reading.ts';
 export * from './account.ts';
+export * from './firmware.ts';
