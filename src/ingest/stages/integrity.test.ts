@@ -23,3 +23,12 @@ test('a content receipt is deterministic and changes with any value', () => {
   const sub = { ...series(1), values: new Float64Array([9, 1, 2]).subarray(1) };
   assert.equal(receiptForContent([sub], [], [], 'sim', 5).sha256, a.sha256, 'hashes the view, not its whole buffer');
 });
+
+test('registers and events hash as their JSON, also when there are more than fit in one string slice', () => {
+  const registers = Array.from({ length: 25_001 }, (_, i) => ({ meterId: `SIM${i % 97}`, channel: obis('1-0:1.8.0'), at: i * 900, value: i * 7 }));
+  const events = Array.from({ length: 3 }, (_, i) => ({ meterId: 'SIM1', at: i, code: 1 }));
+  const r = receiptForContent([], registers, events, 'sim', 5);
+  const text = `R\n${JSON.stringify(registers)}\nE\n${JSON.stringify(events)}\n`;
+  assert.equal(r.sha256, createHash('sha256').update(text).digest('hex'));
+  assert.equal(r.bytes, Buffer.byteLength(text));
+});
