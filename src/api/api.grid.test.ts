@@ -122,6 +122,9 @@ test('security alerts: failed logins and refused DLMS frames from the audit chai
   assert.equal(r.counts['session.login-failed'], 1);
   assert.equal(r.counts['dlms.security.replay-rejected'], 1);
   assert.deepEqual(r.items.map((a: { severity: string }) => a.severity).sort(), ['high', 'low']);
+  assert.deepEqual(r.bySeverity, { critical: 0, high: 1, medium: 0, low: 1 });
+  const later = (await p.app.inject({ url: `/api/v1/security/alerts?since=${new Date((NOW - 30) * 1000).toISOString()}`, headers: p.auth })).json();
+  assert.equal(later.counts['dlms.security.replay-rejected'], 0, 'an alert before `since` is left out');
   assert.ok(!JSON.stringify(r).includes('wrong password'), 'no secret in an alert');
   assert.equal((await p.app.inject({ url: '/api/v1/security/alerts', headers: operator })).statusCode, 403);
 });

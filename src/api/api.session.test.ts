@@ -152,7 +152,18 @@ test('the live stream sends a snapshot at once over server-sent events, and clos
   assert.equal(typeof data.messages, 'number');
   assert.equal(typeof data.openExceptions, 'number');
   assert.equal(data.newMessages, 0);
+  assert.equal(data.activeOutages, 0, 'an operator sees the outage count');
+  assert.equal(data.alerts, undefined, 'but not the security alerts: they are the audit readers\'');
   ctl.abort();
+  const admin = new AbortController();
+  const all = await fetch(`http://127.0.0.1:${addr.port}/api/v1/live`, { headers: p.auth, signal: admin.signal });
+  const adminReader = all.body!.pipeThrough(new TextDecoderStream()).getReader();
+  text = '';
+  while (!/event: snapshot\ndata: (.+)\n\n/.test(text) && Date.now() < deadline) text += (await adminReader.read()).value ?? '';
+  admin.abort();
+  const failed = (await p.app.inject({ url: '/api/v1/audit?action=session.login-failed', headers: p.auth })).json().total;
+  assert.ok(failed > 0, 'an earlier test failed a login');
+  assert.equal(JSON.parse(/event: snapshot\ndata: (.+)\n\n/.exec(text)![1]!).alerts, failed, 'failed logins of the last day are alerts');
   const key = await p.app.inject({ url: '/api/v1/live', headers: { cookie: (await login('home', passwords.home)).cookie } });
   assert.equal(key.statusCode, 403, 'customers have no fleet stream');
 });

@@ -69,15 +69,17 @@ export interface ServiceDeps {
 export function createServices({ store, ingest, now = systemClock, vee, exporters, settlement }: ServiceDeps): Services {
   const tariffs = new TariffsService(store, now);
   const billing = new BillingService(store, tariffs, now);
+  const outages = new OutagesService(store, now);
+  const securityAlerts = new SecurityAlertsService(store, now);
   return {
     tariffs,
     accounts: new AccountsService(store, now),
     billing,
     billingRuns: new BillingRuns(store, billing, now),
     grid: new GridService(store, now),
-    outages: new OutagesService(store, now),
+    outages,
     portalBilling: new PortalBillingService(store, billing, tariffs, now),
-    securityAlerts: new SecurityAlertsService(store, now),
+    securityAlerts,
     touVerification: new TouVerificationService(store, now),
     meters: new MetersService(store),
     readings: new ReadingsService(store),
@@ -92,7 +94,10 @@ export function createServices({ store, ingest, now = systemClock, vee, exporter
     veeQuality: new VeeQualityService(store),
     users: new UsersService(store, now),
     portal: new PortalService(store, now, exporters),
-    live: new LiveService(store, now),
+    live: new LiveService(store, now, {
+      activeOutages: async () => (await outages.list({ status: 'active' })).length,
+      recentAlerts: async () => (await securityAlerts.list({ since: now() - 86_400, limit: 1 })).total,
+    }),
     settlement: new SettlementService(store, now, settlement),
   };
 }

@@ -14,6 +14,16 @@ export interface LiveSnapshot {
   /** End of the newest quarter-hour any meter reported, and how many meters reported it. */
   readonly latest: EpochSeconds | null;
   readonly reporting: number;
+  /** Outages going on now (from power-down/up events). */
+  readonly activeOutages: number;
+  /** Security alerts of the last 24 hours. */
+  readonly alerts: number;
+}
+
+/** Counts that take more than a query: the composition root passes the outage and alert services. */
+export interface LiveSources {
+  activeOutages(): Promise<number>;
+  recentAlerts(): Promise<number>;
 }
 
 export interface LiveChange extends LiveSnapshot {
@@ -22,12 +32,14 @@ export interface LiveChange extends LiveSnapshot {
   readonly newExceptions: number;
 }
 
-type LivePorts = Pick<Store, 'listReceipts' | 'listExceptions' | 'meterIds' | 'sumSeries' | 'listEvents' | 'listChannels' | 'readRegisters' | 'getMeter'>;
+type LivePorts = Pick<Store, 'listReceipts' | 'listExceptions' | 'meterIds' | 'sumSeries' | 'listEvents' | 'listChannels' | 'readRegisters' | 'getMeter' | 'listAudit'>;
 
 const LATEST_EVERY_S = 60;
 /** The meter list changes rarely (a new meter shows in "reporting" within this time). */
 const IDS_EVERY_S = 600;
 const INTERVAL_S = 900;
+/** Outages and alerts are recounted when meter events or audit entries arrived, at most this often. */
+const RECOUNT_EVERY_S = 10;
 
 /**
  * One poller for every open live stream: it takes a snapshot every `periodMs` while someone
@@ -40,8 +52,11 @@ export class LiveService {
   private last: LiveSnapshot | undefined;
   private latestCache: { at: EpochSeconds; latest: EpochSeconds | null; reporting: number } | undefined;
   private idsCache: { at: EpochSeconds; ids: string[] } | undefined;
+  private countsCache: { at: EpochSeconds; events: number; audit: number; activeOutages: number; alerts: number } | undefined;
 
-  constructor(private readonly store: LivePorts, private readonly now: Clock, private readonly periodMs = 5000) {}
+  constructor(
+    private readonly store: LivePorts, private readonly now: Clock, private readonly sources?: LiveSources, private readonly periodMs = 5000,
+  ) {}
 
   async snapshot(): Promise<LiveSnapshot> {
     const at = this.now();
@@ -51,7 +66,24 @@ export class LiveService {
       this.store.listExceptions({ status: 'open' }, { limit: 1 }),
     ]);
     const { latest, reporting } = await this.latest(at);
-    return { at, messages: receipts.total, exceptions: all.total, openExceptions: open.total, latest, reporting };
+    const { activeOutages, alerts } = await this.counts(at);
+    return { at, messages: receipts.total, exceptions: all.total, openExceptions: open.total, latest, reporting, activeOutages, alerts };
+  }
+
+  /** Working out outages and alerts reads events and audit entries: only done again when some arrived. */
+  private async counts(at: EpochSeconds): Promise<{ activeOutages: number; alerts: number }> {
+    if (!this.sources) return { activeOutages: 0, alerts: 0 };
+    const c = this.countsCache;
+    if (c && at - c.at < RECOUNT_EVERY_S) return c;
+    const [events, audit] = await Promise.all([
+      this.store.listEvents(undefined, 0, at + 1, { limit: 1 }).then((p) => p.total),
+      this.store.listAudit({}, { limit: 1 }).then((p) => p.total),
+    ]);
+    // Alerts age out of the 24 hours, outages end by events: recount unchanged inputs once a minute too.
+    if (c && c.events === events && c.audit === audit && at - c.at < LATEST_EVERY_S) return c;
+    const [activeOutages, alerts] = await Promise.all([this.sources.activeOutages(), this.sources.recentAlerts()]);
+    this.countsCache = { at, events, audit, activeOutages, alerts };
+    return this.countsCache;
   }
 
   /** Calls `fn` with the first snapshot at once and then with every one that differs; returns the unsubscribe. */
@@ -59,7 +91,7 @@ export class LiveService {
     let prev: LiveSnapshot | undefined;
     const send = (s: LiveSnapshot): void => {
       if (prev && prev.messages === s.messages && prev.exceptions === s.exceptions && prev.openExceptions === s.openExceptions
-        && prev.latest === s.latest && prev.reporting === s.reporting) return;
+        && prev.latest === s.latest && prev.reporting === s.reporting && prev.activeOutages === s.activeOutages && prev.alerts === s.alerts) return;
       fn({ ...s, newMessages: prev ? s.messages - prev.messages : 0, newExceptions: prev ? s.exceptions - prev.exceptions : 0 });
       prev = s;
     };

@@ -1,5 +1,6 @@
 import type { AuditEntry, Store } from '../store/store.port.ts';
 import type { Clock } from './clock.ts';
+import { allPages } from './paging.ts';
 
 /**
  * Security alerts are audit entries of security-relevant actions: refused DLMS frames (replayed
@@ -23,29 +24,25 @@ export interface SecurityAlert extends AuditEntry {
 
 type AlertPorts = Pick<Store, 'listAudit'>;
 
-const MAX_PER_ACTION = 10_000;
-
 export class SecurityAlertsService {
   constructor(private readonly store: AlertPorts, private readonly now: Clock) {}
 
   /** Alerts since `since` (default: the last 7 days), newest first, with counts per action. */
-  async list(q: { since?: number; severity?: SecurityAlert['severity']; limit?: number } = {}): Promise<{ items: SecurityAlert[]; total: number; counts: Record<string, number> }> {
+  async list(q: { since?: number; severity?: SecurityAlert['severity']; limit?: number } = {}): Promise<{
+    items: SecurityAlert[]; total: number; counts: Record<string, number>; bySeverity: Record<SecurityAlert['severity'], number>;
+  }> {
     const since = q.since ?? this.now() - 7 * 86_400;
     const all: SecurityAlert[] = [];
     const counts: Record<string, number> = {};
+    const bySeverity = { critical: 0, high: 0, medium: 0, low: 0 };
     for (const [action, severity] of Object.entries(SECURITY_ACTIONS)) {
       if (q.severity !== undefined && severity !== q.severity) continue;
-      let cursor: string | null = null;
-      let seen = 0;
-      do {
-        const page = await this.store.listAudit({ action }, { limit: 1000, cursor });
-        for (const e of page.items) if (e.at >= since) all.push({ ...e, severity });
-        seen += page.items.length;
-        cursor = page.next;
-      } while (cursor && seen < MAX_PER_ACTION);
-      counts[action] = all.filter((a) => a.action === action).length;
+      const entries = await allPages((page) => this.store.listAudit({ action, since }, page));
+      for (const e of entries) all.push({ ...e, severity });
+      counts[action] = entries.length;
+      bySeverity[severity] += entries.length;
     }
     all.sort((a, b) => b.at - a.at || b.seq - a.seq);
-    return { items: all.slice(0, q.limit ?? 200), total: all.length, counts };
+    return { items: all.slice(0, q.limit ?? 200), total: all.length, counts, bySeverity };
   }
 }

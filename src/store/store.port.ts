@@ -102,6 +102,8 @@ export interface AuditFilter {
   readonly actor?: string;
   readonly action?: string;
   readonly objectPrefix?: string;
+  /** Entries at or after this instant. */
+  readonly since?: EpochSeconds;
 }
 
 export interface ChainCheck {

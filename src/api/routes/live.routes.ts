@@ -1,16 +1,20 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { epochToIso, QUALITY, qualityFlag } from '../../model/index.ts';
-import type { LiveChange, Services } from '../../services/index.ts';
+import { allows, type LiveChange, type Services } from '../../services/index.ts';
+import { principalOf } from '../auth.ts';
 import { rangeParams } from '../params.ts';
 import { sseStreams } from '../sse.ts';
 import { collection, idParam, ok, pageQuery, problems, rangeQuery, time } from '../schemas/common.ts';
 
 const str = { type: 'string' } as const;
 
-export function liveDto(c: LiveChange) {
+/** Outage and alert counts go only to those who may read outages and the audit trail. */
+function liveDto(c: LiveChange, role: string) {
   return {
     at: epochToIso(c.at), messages: c.messages, newMessages: c.newMessages, exceptions: c.exceptions, newExceptions: c.newExceptions,
     openExceptions: c.openExceptions, latest: c.latest === null ? null : epochToIso(c.latest), reporting: c.reporting,
+    ...(allows(role, 'outages:read') ? { activeOutages: c.activeOutages } : {}),
+    ...(allows(role, 'audit:read') ? { alerts: c.alerts } : {}),
   };
 }
 
@@ -24,12 +28,14 @@ export const liveRoutes: FastifyPluginAsync<{ services: Services }> = async (app
       tags: ['live'],
       summary: 'Server-sent events: a `snapshot` event whenever messages received, VEE exceptions or the latest data change',
       description: 'text/event-stream. Each `snapshot` event\'s data is JSON: at, messages, newMessages, exceptions, newExceptions, '
-        + 'openExceptions, latest (end of the newest interval any meter reported), reporting (meters in it).',
+        + 'openExceptions, latest (end of the newest interval any meter reported), reporting (meters in it); activeOutages with outages:read, '
+        + 'alerts (security alerts of the last 24 hours) with audit:read.',
       response: { 200: { description: 'An event stream (text/event-stream)' }, ...problems() },
     },
   }, async (req, reply) => {
     const s = stream(req, reply);
-    s.onClose(services.live.subscribe((c) => s.send('snapshot', liveDto(c))));
+    const { role } = principalOf(req);
+    s.onClose(services.live.subscribe((c) => s.send('snapshot', liveDto(c, role))));
   });
 
   app.get<{ Params: { id: string }; Querystring: { channel: string; from: string; to: string } }>('/meters/:id/series', {

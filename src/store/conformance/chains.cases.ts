@@ -87,6 +87,8 @@ export const chainCases: readonly Case[] = [
     assert.deepEqual((await store.listAudit({ actor: 'alice' }, { limit: 10 })).items.map((e) => e.seq), [1, 3]);
     assert.deepEqual((await store.listAudit({ action: 'key.create' }, { limit: 10 })).items.map((e) => e.seq), [2]);
     assert.deepEqual((await store.listAudit({ objectPrefix: 'meter/' }, { limit: 10 })).items.map((e) => e.object), ['meter/E1', 'meter/E2']);
+    const since = await store.listAudit({ actor: 'alice', since: at + 1 }, { limit: 10 });
+    assert.deepEqual([since.total, since.items.map((e) => e.seq)], [1, [3]]);
     assert.deepEqual(await store.verifyAudit(), { ok: true, entries: 3 });
   }],
 

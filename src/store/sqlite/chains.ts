@@ -101,6 +101,7 @@ export class Chains {
     if (filter.actor !== undefined) { where.push('actor = ?'); args.push(filter.actor); }
     if (filter.action !== undefined) { where.push('action = ?'); args.push(filter.action); }
     if (filter.objectPrefix !== undefined) { where.push('substr(object, 1, ?) = ?'); args.push(filter.objectPrefix.length, filter.objectPrefix); }
+    if (filter.since !== undefined) { where.push('at >= ?'); args.push(filter.since); }
     const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT count(*) AS n FROM audit ${cond}`).get(...args) as { n: number }).n;
     const after = page.cursor ? cursorNumber(page.cursor) : 0;

@@ -13,6 +13,7 @@ import { TransformerPage } from './pages/transformer.tsx';
 import { LoginPage } from './pages/login.tsx';
 import { MeterPage } from './pages/meter.tsx';
 import { PortalPage } from './pages/portal.tsx';
+import { SecurityPage } from './pages/security.tsx';
 import { VeePage } from './pages/vee.tsx';
 
 type State = { status: 'loading' } | { status: 'anonymous'; message?: string } | { status: 'in'; session: Session };
@@ -78,6 +79,7 @@ function Pages({ session }: { session: Session }) {
   if (path === '/outages' && can(session, 'outages:read')) return <OutagesPage />;
   if (path === '/vee' && can(session, 'vee:read')) return <VeePage />;
   if (path === '/audit' && can(session, 'audit:read')) return <AuditPage />;
+  if (path === '/security' && can(session, 'audit:read')) return <SecurityPage />;
   return <FleetPage />;
 }
 
@@ -98,6 +100,7 @@ function Shell({ session, onLogout, children }: { session?: Session; onLogout?: 
     { href: '/map', label: t('nav.map'), show: can(session, 'topology:read') },
     { href: '/outages', label: t('nav.outages'), show: can(session, 'outages:read') },
     { href: '/vee', label: t('nav.vee'), show: can(session, 'vee:read') },
+    { href: '/security', label: t('nav.security'), show: can(session, 'audit:read') },
     { href: '/audit', label: t('nav.audit'), show: can(session, 'audit:read') },
   ] : [];
   return (

@@ -265,6 +265,23 @@ describe('web: console and customer portal in headless Chromium', { skip: !haveC
     await context.close();
   });
 
+  it('administrator: a failed sign-in appears among the security alerts without reloading, and on the overview', STEP, async () => {
+    const { page, context } = await newPage(browser);
+    await login(page, server.url, users.find((u) => u.role === 'admin')!);
+    await page.getByRole('link', { name: 'Security', exact: true }).click();
+    await page.getByRole('heading', { name: 'Security alerts' }).waitFor();
+    const stranger = `intruder${Date.now()}`;
+    assert.equal(await page.locator('tbody tr', { hasText: stranger }).count(), 0);
+    const refused = await api(server.url, '/api/v1/session', { body: { username: stranger, password: 'guess' } });
+    assert.equal(refused.status, 401, refused.text);
+    // The live stream recounts alerts within seconds; the page refreshes itself.
+    await page.locator('tbody tr', { hasText: stranger }).filter({ hasText: 'Failed sign-in' }).waitFor({ timeout: 30_000 });
+    await noSeriousA11yIssues(page, 'security alerts');
+    await page.getByRole('link', { name: 'Fleet', exact: true }).click();
+    await page.getByTestId('alerts-card').getByText('Low:').waitFor();
+    await context.close();
+  });
+
   it('customer: lands on the portal, sees usage against last year, live readings and downloads Green Button data; other homes are refused', STEP, async () => {
     const { page, watched, context } = await newPage(browser);
     await login(page, server.url, customer);

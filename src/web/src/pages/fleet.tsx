@@ -4,7 +4,7 @@ import type { AlignedData, Options } from 'uplot';
 import { api, type Page } from '../api.ts';
 import { Chart, timeAxis } from '../chart.tsx';
 import { useFormat } from '../format.ts';
-import { useLive, type LiveSnapshot } from '../live.tsx';
+import { useLive, useLiveSnapshot, type LiveSnapshot } from '../live.tsx';
 import { count, type Outage } from '../grid.ts';
 import { Link, useRoute } from '../router.tsx';
 import { can, useSession } from '../session.tsx';
@@ -42,19 +42,28 @@ export function FleetPage() {
   const [tick, setTick] = useState(0);
   const last = useRef(0);
   // New exceptions or a new quarter-hour of data refresh the overview, at most every 30 s.
+  const seen = useRef<{ outages?: number; alerts?: number }>({});
   useLive(useCallback((s: LiveSnapshot) => {
-    if ((s.newExceptions > 0 || s.newMessages > 0) && Date.now() - last.current > 30_000) { last.current = Date.now(); setTick((n) => n + 1); }
+    // A new outage or alert shows at once; new data at most every 30 s.
+    const urgent = s.activeOutages !== seen.current.outages || s.alerts !== seen.current.alerts;
+    const first = seen.current.outages === undefined && seen.current.alerts === undefined;
+    seen.current = { outages: s.activeOutages, alerts: s.alerts };
+    if ((urgent && !first) || ((s.newExceptions > 0 || s.newMessages > 0) && Date.now() - last.current > 30_000)) { last.current = Date.now(); setTick((n) => n + 1); }
   }, []));
+  const live = useLiveSnapshot();
 
   // Three requests, drawn as each arrives: with 100,000 meters the counts take well under a second,
   // the fleet's load and its data quality a few seconds each (the server answers them one by one).
   const overview = useAsync(async () => {
-    const [summary, open, outages] = await Promise.all([
+    const [summary, open, outages, alerts] = await Promise.all([
       api.get<Summary>('/fleet/summary'),
       can(session, 'vee:read') ? api.get<Page<unknown>>('/vee/exceptions', { status: 'open', limit: 1 }) : null,
       can(session, 'outages:read') ? api.get<Page<Outage>>('/outages', { status: 'active' }).then((p) => p.items, () => null) : null,
+      can(session, 'audit:read')
+        ? api.get<{ bySeverity: Record<string, number>; total: number }>('/security/alerts', { since: new Date(Date.now() - DAY_MS).toISOString(), limit: 1 }).catch(() => null)
+        : null,
     ]);
-    return { summary, open: open?.total ?? null, outages };
+    return { summary, open: open?.total ?? null, outages, alerts };
   }, [tick]);
   const qualityReq = useAsync(async () => {
     if (!can(session, 'vee:read')) return null;
@@ -96,6 +105,8 @@ export function FleetPage() {
   })();
 
   const d = overview.data;
+  // The live count is of electricity meters (those with 15-minute energy data).
+  const electricity = d?.summary.byKind['electricity'] ?? 0;
   const quality = qualityReq.data;
   const q = quality?.total;
   return (
@@ -135,6 +146,22 @@ export function FleetPage() {
                 })}</p>
               )}
               <p><Link href="/outages">{t('fleet.toOutages')}</Link></p>
+            </div>
+          )}
+          {d.alerts && (
+            <div className="card" data-testid="alerts-card">
+              <h3>{t('fleet.alerts')}</h3>
+              <p className="big">{f.num(d.alerts.total)}</p>
+              <p>{(['critical', 'high', 'medium', 'low'] as const).filter((s) => (d.alerts!.bySeverity[s] ?? 0) > 0)
+                .map((s) => `${t(`security.severities.${s}`)}: ${f.num(d.alerts!.bySeverity[s]!)}`).join(' · ')}</p>
+              <p><Link href="/security">{t('fleet.toAlerts')}</Link></p>
+            </div>
+          )}
+          {live && live.latest && electricity > 0 && (
+            <div className="card" data-testid="comm-card">
+              <h3>{t('fleet.comm')}</h3>
+              <p className="big">{f.percent(Math.min(1, live.reporting / electricity))}</p>
+              <p>{t('fleet.commDetail', { meters: f.num(live.reporting), total: f.num(electricity), time: f.time(live.latest) })}</p>
             </div>
           )}
           <Counts title={t('fleet.byTag')} map={d.summary.byTag} />
