@@ -30,6 +30,9 @@ export function useLive(onChange: (s: LiveSnapshot) => void): void {
   }, [onChange]);
 }
 
+/** The newest snapshot so far (null before the first). */
+export const latestSnapshot = (): LiveSnapshot | null => lastSnapshot;
+
 /** The newest snapshot, also for a page opened after it arrived. */
 export function useLiveSnapshot(): LiveSnapshot | null {
   const [snap, setSnap] = useState(lastSnapshot);

@@ -4,7 +4,7 @@ import type { AlignedData, Options } from 'uplot';
 import { api, type Page } from '../api.ts';
 import { Chart, timeAxis } from '../chart.tsx';
 import { useFormat } from '../format.ts';
-import { useLive, useLiveSnapshot, type LiveSnapshot } from '../live.tsx';
+import { latestSnapshot, useLive, useLiveSnapshot, type LiveSnapshot } from '../live.tsx';
 import { count, type Outage } from '../grid.ts';
 import { Link, useRoute } from '../router.tsx';
 import { can, useSession } from '../session.tsx';
@@ -42,13 +42,12 @@ export function FleetPage() {
   const [tick, setTick] = useState(0);
   const last = useRef(0);
   // New exceptions or a new quarter-hour of data refresh the overview, at most every 30 s.
-  const seen = useRef<{ outages?: number; alerts?: number }>({});
+  const seen = useRef({ outages: latestSnapshot()?.activeOutages, alerts: latestSnapshot()?.alerts });
   useLive(useCallback((s: LiveSnapshot) => {
     // A new outage or alert shows at once; new data at most every 30 s.
     const urgent = s.activeOutages !== seen.current.outages || s.alerts !== seen.current.alerts;
-    const first = seen.current.outages === undefined && seen.current.alerts === undefined;
     seen.current = { outages: s.activeOutages, alerts: s.alerts };
-    if ((urgent && !first) || ((s.newExceptions > 0 || s.newMessages > 0) && Date.now() - last.current > 30_000)) { last.current = Date.now(); setTick((n) => n + 1); }
+    if (urgent || ((s.newExceptions > 0 || s.newMessages > 0) && Date.now() - last.current > 30_000)) { last.current = Date.now(); setTick((n) => n + 1); }
   }, []));
   const live = useLiveSnapshot();
 

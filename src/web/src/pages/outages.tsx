@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, type Page } from '../api.ts';
 import { useFormat } from '../format.ts';
 import { count, elapsedS, type Outage, type OutageDetail } from '../grid.ts';
-import { useLive, type LiveSnapshot } from '../live.tsx';
+import { latestSnapshot, useLive, type LiveSnapshot } from '../live.tsx';
 import { Link } from '../router.tsx';
 import { can, useSession } from '../session.tsx';
 import { ErrorNote, useAsync } from '../use-async.tsx';
@@ -16,11 +16,11 @@ const REFRESH_MS = 20_000;
 export function useRefresh(): number {
   const [tick, setTick] = useState(0);
   const last = useRef(Date.now());
-  const outages = useRef<number | undefined>(undefined);
+  const outages = useRef(latestSnapshot()?.activeOutages);
   const bump = useCallback(() => { if (Date.now() - last.current >= REFRESH_MS) { last.current = Date.now(); setTick((n) => n + 1); } }, []);
   // An outage starting or ending refreshes at once.
   useLive(useCallback((s: LiveSnapshot) => {
-    const changed = outages.current !== undefined && s.activeOutages !== outages.current;
+    const changed = s.activeOutages !== outages.current;
     outages.current = s.activeOutages;
     if (changed) { last.current = Date.now(); setTick((n) => n + 1); } else bump();
   }, [bump]));

@@ -2,7 +2,7 @@ import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { useFormat } from '../format.ts';
-import { useLive, type LiveSnapshot } from '../live.tsx';
+import { latestSnapshot, useLive, type LiveSnapshot } from '../live.tsx';
 import { Link } from '../router.tsx';
 import { ErrorNote, useAsync } from '../use-async.tsx';
 
@@ -27,11 +27,12 @@ export function SecurityPage() {
   const [window, setWindow] = useState<Window>('week');
   const [severity, setSeverity] = useState<Severity | ''>('');
   const [tick, setTick] = useState(0);
-  const seen = useRef<number | undefined>(undefined);
+  // A count other than the one current when the page loaded means new alerts: load them.
+  const seen = useRef(latestSnapshot()?.alerts);
   useLive(useCallback((s: LiveSnapshot) => {
-    if (s.alerts === undefined || s.alerts === seen.current) return;
-    if (seen.current !== undefined) setTick((n) => n + 1);
+    if (s.alerts === seen.current) return;
     seen.current = s.alerts;
+    setTick((n) => n + 1);
   }, []));
   const alerts = useAsync((signal) => api.get<Alerts>('/security/alerts', {
     since: new Date(Date.now() - WINDOWS[window] * 86_400_000).toISOString(), severity: severity || undefined, limit: 500,
