@@ -58,15 +58,21 @@ export function shadeSpans(spans: readonly (readonly [number, number])[], color:
 export function timeAxis(locale: string, zone: string | undefined, label: string): { axis: Axis; series: Series } {
   const fmt = (opts: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, { ...opts, ...(zone ? { timeZone: zone } : {}) });
   const day = fmt({ day: 'numeric', month: 'short' });
-  const dayTime = fmt({ day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
   const time = fmt({ hour: '2-digit', minute: '2-digit' });
   const full = fmt({ dateStyle: 'medium', timeStyle: 'short' });
   return {
     axis: {
+      // Each day is named once: at its first tick (several ticks a day would repeat it).
       values: (u, splits) => {
         const span = (u.scales.x!.max ?? 0) - (u.scales.x!.min ?? 0);
-        const f = span > 4 * 86_400 ? day : span > 86_400 ? dayTime : time;
-        return splits.map((s) => f.format(s * 1000));
+        let prev = '';
+        return splits.map((s) => {
+          const d = day.format(s * 1000);
+          const fresh = d !== prev;
+          prev = d;
+          if (span > 4 * 86_400) return fresh ? d : '';
+          return span > 86_400 && fresh ? `${time.format(s * 1000)}\n${d}` : time.format(s * 1000);
+        });
       },
       space: 70,
     },

@@ -90,7 +90,8 @@ export function AdvicePage({ premise, zone }: { premise?: string; zone: string }
           ) : <p>{t('advice.noPrices')}</p>}
           <h3 id="strip-title">{t('advice.stripTitle')}</h3>
           <figure className="figure">
-            <div className="rate-strip" role="img" aria-labelledby="strip-title" aria-describedby="strip-summary">
+            {/* Time runs left to right as on every chart here, also in Arabic. */}
+            <div className="rate-strip" dir="ltr" role="img" aria-labelledby="strip-title" aria-describedby="strip-summary">
               {a.hours.map((h, i) => (
                 <div className="rate-hour" key={h.start}>
                   <span className={`rate-cell ${levels[i] === null ? 'none' : `lvl-${levels[i]}`}${inCheapest(h) ? ' best' : ''}`} />
