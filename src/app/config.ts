@@ -19,6 +19,8 @@ export interface Config {
   readonly sim: boolean;
   readonly seed: number;
   readonly zone: string;
+  /** Market zone and completeness threshold of settlement runs (the timetable's and the API's defaults). */
+  readonly settlement: { readonly zone: string; readonly threshold: number };
   /** Live data read from the simulated meters over DLMS/TCP instead of handed over directly. */
   readonly dlms: boolean;
   /** TCP port of the simulated DLMS meters (each on its own 127.10.x.y address). */
@@ -94,6 +96,25 @@ const int = (name: string, v: string | number | undefined, dflt: number, min: nu
   return n;
 };
 
+function ianaZone(name: string, v: string): string {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: v });
+  } catch {
+    throw new MeterstackError('CONFIG_INVALID', `${name} must be an IANA time zone such as Europe/Amsterdam, got "${v}"`);
+  }
+  return v;
+}
+
+/** METERSTACK_SETTLEMENT_ZONE (default: the fleet's zone) and METERSTACK_SETTLEMENT_THRESHOLD (0..1, default 0.99). */
+function settlement(env: NodeJS.ProcessEnv, zone: string): Config['settlement'] {
+  const raw = env.METERSTACK_SETTLEMENT_THRESHOLD;
+  const threshold = raw === undefined || raw === '' ? 0.99 : Number(raw);
+  if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
+    throw new MeterstackError('CONFIG_INVALID', `METERSTACK_SETTLEMENT_THRESHOLD must be a number 0..1 (share of expected intervals), got "${raw}"`);
+  }
+  return { zone: ianaZone('METERSTACK_SETTLEMENT_ZONE', env.METERSTACK_SETTLEMENT_ZONE || zone), threshold };
+}
+
 /** MQTT_TLS_PORT with MQTT_TLS_CERT, MQTT_TLS_KEY and MQTT_TLS_CA (PEM file paths), all or none. */
 function mqttTls(env: NodeJS.ProcessEnv): { mqttTls?: Config['mqttTls'] } {
   const names = ['MQTT_TLS_PORT', 'MQTT_TLS_CERT', 'MQTT_TLS_KEY', 'MQTT_TLS_CA'] as const;
@@ -115,6 +136,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   if (apiKey !== undefined && apiKey.length < 16) {
     throw new MeterstackError('CONFIG_INVALID', 'METERSTACK_API_KEY must be at least 16 characters');
   }
+  const zone = ianaZone('METERSTACK_ZONE', env.METERSTACK_ZONE || 'Europe/Amsterdam');
   return {
     port: int('--port / PORT', flags.port ?? env.PORT, 8080, 0, 65535),
     host: flags.host ?? env.HOST ?? 'localhost',
@@ -128,7 +150,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     speed,
     sim: flags.sim ?? env.METERSTACK_SIM !== '0',
     seed: int('--seed', flags.seed ?? env.METERSTACK_SEED, 42, 0, 2 ** 31 - 1),
-    zone: env.METERSTACK_ZONE ?? 'Europe/Amsterdam',
+    zone,
+    settlement: settlement(env, zone),
     synchronous: sync,
     dlms: flags.dlms ?? env.METERSTACK_DLMS !== '0',
     dlmsPort: int('--dlms-port', flags.dlmsPort ?? env.METERSTACK_DLMS_PORT, 4059, 1, 65535),

@@ -41,7 +41,7 @@ export async function openPlatform(config: Config, opts: { now?: () => EpochSeco
   const vee = new VeeFlow({ vee: veeService, ingest: pipeline, log: opts.log, now });
   const ingest = vee.ingestor;
   await vee.resume();
-  const services = createServices({ store, ingest, now, vee: veeService, exporters: { greenbutton: greenbuttonExport } });
+  const services = createServices({ store, ingest, now, vee: veeService, exporters: { greenbutton: greenbuttonExport }, settlement: config.settlement });
   return {
     config, store, ingest, services, vee,
     async close() {
