@@ -208,6 +208,10 @@ describe('web: console and customer portal in headless Chromium', { skip: !haveC
     await page.getByText('Show the data as a table (per day)').click();
     assert.ok(await page.locator('details.data-table tbody tr').count() >= 365);
     await page.getByRole('heading', { name: 'Registers' }).waitFor();
+    // Communication history: the simulated history's days arrived, 96 quarter-hours each (some days may still be partial).
+    const comm = page.getByRole('table', { name: 'Communication, last 14 days' });
+    await comm.waitFor();
+    assert.ok(await comm.locator('tbody td', { hasText: /^96 of 96$/ }).count() >= 1, await comm.innerText());
     await noSeriousA11yIssues(page, 'meter detail');
     await page.getByText('Show the data as a table (per day)').click();
     await screenshot(page, 'meter-detail');

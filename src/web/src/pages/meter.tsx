@@ -104,6 +104,8 @@ export function MeterPage({ id }: { id: string }) {
           )}
           <Registers id={meter.id} />
           <Events meter={meter} />
+          {can(session, 'vee:read') && <CommHistory meter={meter} />}
+          {can(session, 'audit:read') && <DeviceLog meter={meter} />}
         </>
       )}
     </section>
@@ -223,7 +225,7 @@ function DailyTable({ s, zone }: { s: Series; zone: string }) {
         <div className="table-wrap">
           <table>
             <caption>{t('meter.tableCaption', { unit })}</caption>
-            <thead><tr><th scope="col">{t('meter.day')}</th><th scope="col">{t('meter.total')}</th><th scope="col">{t('meter.actual')}</th><th scope="col">{t('meter.estimated')}</th><th scope="col">{t('meter.missing')}</th></tr></thead>
+            <thead><tr><th scope="col">{t('meter.commDay')}</th><th scope="col">{t('meter.total')}</th><th scope="col">{t('meter.actual')}</th><th scope="col">{t('meter.estimated')}</th><th scope="col">{t('meter.missing')}</th></tr></thead>
             <tbody>
               {rows.map((r) => (
                 <tr key={r.at}><th scope="row">{f.date(r.at, zone)}</th><td>{f.num(r.total)}</td><td>{f.num(r.actual)}</td><td>{f.num(r.estimated)}</td><td>{f.num(r.missing)}</td></tr>
@@ -285,6 +287,90 @@ function Events({ meter }: { meter: Meter }) {
                   <th scope="row">{f.dateTime(e.at, meter.timeZone)}</th>
                   <td>{t(`eventCodes.${e.code}`, { defaultValue: e.cimType ?? t('meter.eventCode', { code: e.code }) })}</td>
                   <td>{e.code}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ))}
+    </>
+  );
+}
+
+interface DayQuality { date: string; expected: number; present: number; actual: number; estimated: number; arrived?: number; onTime?: number }
+const COMM_DAYS = 14;
+const ON_TIME_H = 4;
+
+/** How the meter's data came in, day by day: what arrived, how much of it was estimated, how much within a few hours. */
+function CommHistory({ meter }: { meter: Meter }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const quality = useAsync(() => {
+    const to = Math.floor(Date.now() / 900_000) * 900_000;
+    return api.get<{ days: DayQuality[] }>('/vee/quality', {
+      meter: meter.id, from: new Date(to - COMM_DAYS * 86_400_000).toISOString(), to: new Date(to).toISOString(), withinH: ON_TIME_H,
+    });
+  }, [meter.id]);
+  const days = [...(quality.data?.days ?? [])].reverse();
+  return (
+    <>
+      <h2 id="comm-title">{t('meter.comm')}</h2>
+      <ErrorNote error={quality.error} />
+      {quality.data && (days.length === 0 ? <p>{t('meter.noComm')}</p> : (
+        <div className="table-wrap">
+          <table aria-labelledby="comm-title">
+            <caption>{t('meter.commCaption', { hours: f.num(ON_TIME_H) })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('meter.commDay')}</th><th scope="col">{t('meter.received')}</th><th scope="col">{t('meter.estimatedCount')}</th>
+                <th scope="col">{t('meter.onTime')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {days.map((d) => (
+                <tr key={d.date} className={d.present < d.expected ? 'short' : undefined}>
+                  <th scope="row">{f.date(d.date, 'UTC')}</th>
+                  <td>{t('meter.ofExpected', { value: f.num(d.present), expected: f.num(d.expected) })}</td>
+                  <td>{f.num(d.estimated)}</td>
+                  <td>{d.arrived ? t('meter.ofArrived', { value: f.num(d.onTime ?? 0), arrived: f.num(d.arrived) }) : '–'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ))}
+    </>
+  );
+}
+
+interface AuditEntry { seq: number; at: string; actor: string; action: string; object: string; details?: Record<string, unknown> }
+
+/** What the platform did with or heard about this meter (security refusals, commands, firmware): its audit entries. */
+function DeviceLog({ meter }: { meter: Meter }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const log = useAsync(async () => {
+    const [byMeter, byDevice] = await Promise.all([
+      api.get<Page<AuditEntry>>('/audit', { object: `meter/${meter.id}`, limit: 1000 }),
+      api.get<Page<AuditEntry>>('/audit', { object: `mqtt/${meter.id}`, limit: 1000 }),
+    ]);
+    // The filter is a prefix: meter/E1 would also find meter/E10.
+    const mine = new Set([`meter/${meter.id}`, `mqtt/${meter.id}`]);
+    return [...byMeter.items, ...byDevice.items].filter((e) => mine.has(e.object)).sort((a, b) => b.seq - a.seq).slice(0, 20);
+  }, [meter.id]);
+  return (
+    <>
+      <h2 id="devlog-title">{t('meter.deviceLog')}</h2>
+      <ErrorNote error={log.error} />
+      {log.data && (log.data.length === 0 ? <p>{t('meter.noDeviceLog')}</p> : (
+        <div className="table-wrap">
+          <table aria-labelledby="devlog-title">
+            <thead><tr><th scope="col">{t('meter.when')}</th><th scope="col">{t('audit.action')}</th><th scope="col">{t('audit.actor')}</th><th scope="col">{t('audit.details')}</th></tr></thead>
+            <tbody>
+              {log.data.map((e) => (
+                <tr key={e.seq}>
+                  <th scope="row">{f.dateTime(e.at, meter.timeZone)}</th><td>{e.action}</td><td>{e.actor}</td>
+                  <td className="details">{e.details ? JSON.stringify(e.details) : ''}</td>
                 </tr>
               ))}
             </tbody>
