@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { MeterstackError } from '../model/index.ts';
+import { assertZone, MeterstackError } from '../model/index.ts';
 
 /**
  * The one place that reads configuration (ARCHITECTURE.md §5). Flags override the environment,
@@ -98,11 +98,10 @@ const int = (name: string, v: string | number | undefined, dflt: number, min: nu
 
 function ianaZone(name: string, v: string): string {
   try {
-    new Intl.DateTimeFormat('en', { timeZone: v });
-  } catch {
-    throw new MeterstackError('CONFIG_INVALID', `${name} must be an IANA time zone such as Europe/Amsterdam, got "${v}"`);
+    return assertZone(v);
+  } catch (e) {
+    throw new MeterstackError('CONFIG_INVALID', `${name}: ${(e as Error).message}`);
   }
-  return v;
 }
 
 /** METERSTACK_SETTLEMENT_ZONE (default: the fleet's zone) and METERSTACK_SETTLEMENT_THRESHOLD (0..1, default 0.99). */

@@ -47,15 +47,8 @@ interface StoredSummary {
   readonly warningCount: number;
 }
 
-export interface RunSummary extends StoredSummary {
-  readonly id: string;
-  readonly day: string;
-  readonly zone: string;
-  readonly runNo: number;
-  readonly at: EpochSeconds;
-  readonly actor: string;
-  readonly status: 'complete' | 'incomplete';
-  readonly consistent: boolean;
+/** The stored header with its JSON parsed: the summary's fields inline, the checks as the names that failed. */
+export interface RunSummary extends Omit<SettlementRunHeader, 'summary' | 'checks'>, StoredSummary {
   readonly failedChecks: readonly CheckName[];
 }
 
