@@ -8,6 +8,7 @@ import type { Principal } from './auth.service.ts';
 import type { Clock } from './clock.ts';
 import { ACTIVE_IMPORT } from './load.service.ts';
 import { alignRange, checkRange } from './range.ts';
+import { allPages } from './paging.ts';
 import { bucketSeries, fillTotals, localHourBuckets, type BucketTotal } from './readings.rules.ts';
 import { portalPremise } from './users.rules.ts';
 
@@ -204,17 +205,12 @@ export class PortalService {
     let hit = this.peers.get(key);
     if (!hit || at - hit.at > PEERS_TTL_S) {
       const homes = new Map<string, string[]>();
-      let cursor: string | null = null;
-      do {
-        const page = await this.store.listMeters({ tag: profile[0]!, kind: 'electricity' }, { limit: 10_000, cursor });
-        for (const m of page.items) {
-          if (profileOf(m.tags).join('|') !== key || m.status === 'removed') continue;
-          const home = m.premise ?? `meter:${m.id}`;
-          const list = homes.get(home);
-          if (list) list.push(m.id); else homes.set(home, [m.id]);
-        }
-        cursor = page.next;
-      } while (cursor);
+      for (const m of await allPages((page) => this.store.listMeters({ tag: profile[0]!, kind: 'electricity' }, page))) {
+        if (profileOf(m.tags).join('|') !== key || m.status === 'removed') continue;
+        const home = m.premise ?? `meter:${m.id}`;
+        const list = homes.get(home);
+        if (list) list.push(m.id); else homes.set(home, [m.id]);
+      }
       hit = { at, homes };
       this.peers.set(key, hit);
     }

@@ -4,7 +4,7 @@ import {
 } from '../../model/index.ts';
 import type { Store } from '../../store/store.port.ts';
 import type { Clock } from '../clock.ts';
-import { pageLimit, queryScope, unwrapOffset, wrapCursor } from '../paging.ts';
+import { allPages, pageLimit, queryScope, unwrapOffset, wrapCursor } from '../paging.ts';
 import type { VersionedTariff } from '../tariffs/calendar.ts';
 import { parseTariff } from '../tariffs/tariff.model.ts';
 import { IMPORT } from './account-data.ts';
@@ -162,13 +162,7 @@ export class TouVerificationService {
       }
       return out;
     }
-    const accounts = new Map<string, string>();
-    let cursor: string | undefined;
-    do {
-      const page = await this.store.listAccounts({ tariffId: req.tariffId }, { limit: 1000, ...(cursor ? { cursor } : {}) });
-      for (const a of page.items) accounts.set(a.id, a.timeZone);
-      cursor = page.next ?? undefined;
-    } while (cursor);
+    const accounts = new Map((await allPages((page) => this.store.listAccounts({ tariffId: req.tariffId }, page), 1000)).map((a) => [a.id, a.timeZone]));
     if (accounts.size === 0) return [];
     // The widest UTC span any zone's range can take; each target is cut to its own zone's range later.
     const spans = [...new Set(accounts.values())].map((z) => this.range(req, z));
