@@ -8,6 +8,7 @@ import { Link } from '../router.tsx';
 import { can, useSession } from '../session.tsx';
 import { ErrorNote, useAsync } from '../use-async.tsx';
 import { duration } from './transformer.tsx';
+import { TableAlternative } from '../table-alternative.tsx';
 
 /** Outages refresh by themselves at most this often (new power-down events arrive with the data). */
 const REFRESH_MS = 20_000;
@@ -155,20 +156,11 @@ function Timeline({ o }: { o: OutageDetail }) {
         {firstUp && ` ${t('outages.firstUp', { at: f.dateTime(firstUp.at) })}`}
         {o.end && ` ${t('outages.lastUp', { at: f.dateTime(o.end) })}`}
       </p>
-      <details className="data-table">
-        <summary>{t('outages.timelineTable')}</summary>
-        <div className="table-wrap">
-          <table>
-            <caption>{t('outages.timeline')}</caption>
-            <thead><tr><th scope="col">{t('meter.when')}</th><th scope="col">{t('vee.meter')}</th><th scope="col">{t('meter.event')}</th></tr></thead>
-            <tbody>
-              {o.timeline.map((e, i) => (
-                <tr key={i}><th scope="row">{f.dateTime(e.at)}</th><td><Link href={`/meters/${encodeURIComponent(e.meter)}`}>{e.meter}</Link></td><td>{t(`outages.events.${e.event}`)}</td></tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
+      <TableAlternative toggle={t('outages.timelineTable')} caption={t('outages.timeline')} columns={[t('meter.when'), t('vee.meter'), t('meter.event')]}>
+        {o.timeline.map((e, i) => (
+          <tr key={i}><th scope="row">{f.dateTime(e.at)}</th><td><Link href={`/meters/${encodeURIComponent(e.meter)}`}>{e.meter}</Link></td><td>{t(`outages.events.${e.event}`)}</td></tr>
+        ))}
+      </TableAlternative>
     </>
   );
 }

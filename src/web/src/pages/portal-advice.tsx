@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { addDays, todayIn, useFormat } from '../format.ts';
 import { ErrorNote, useAsync } from '../use-async.tsx';
+import { TableAlternative } from '../table-alternative.tsx';
 
 interface Hour { start: string; end: string; rate: string | null; period: string }
 export interface Advice {
@@ -108,24 +109,15 @@ export function AdvicePage({ premise, zone }: { premise?: string; zone: string }
               {low && high ? t('advice.stripSummary', { low: rate(low.rate!), lowAt: span(low.start, low.end), high: rate(high.rate!), highAt: span(high.start, high.end) }) : t('advice.noPrices')}
             </figcaption>
           </figure>
-          <details className="data-table">
-            <summary>{t('advice.tableToggle')}</summary>
-            <div className="table-wrap">
-              <table>
-                <caption>{t('advice.tableCaption')}</caption>
-                <thead><tr><th scope="col">{t('advice.hour')}</th><th scope="col">{t('advice.rate')}</th><th scope="col">{t('advice.period')}</th></tr></thead>
-                <tbody>
-                  {a.hours.map((h) => (
-                    <tr key={h.start} className={inCheapest(h) ? 'selected' : undefined}>
-                      <th scope="row">{span(h.start, h.end)}</th>
-                      <td>{h.rate === null ? '–' : rate(h.rate)}{inCheapest(h) && ` (${t('advice.bestWindow')})`}</td>
-                      <td>{h.period}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </details>
+          <TableAlternative toggle={t('advice.tableToggle')} caption={t('advice.tableCaption')} columns={[t('advice.hour'), t('advice.rate'), t('advice.period')]}>
+            {a.hours.map((h) => (
+              <tr key={h.start} className={inCheapest(h) ? 'selected' : undefined}>
+                <th scope="row">{span(h.start, h.end)}</th>
+                <td>{h.rate === null ? '–' : rate(h.rate)}{inCheapest(h) && ` (${t('advice.bestWindow')})`}</td>
+                <td>{h.period}</td>
+              </tr>
+            ))}
+          </TableAlternative>
         </>
       )}
     </section>

@@ -9,6 +9,7 @@ import { ErrorNote, useAsync } from '../use-async.tsx';
 import { AdvicePage } from './portal-advice.tsx';
 import { BillPage } from './portal-bill.tsx';
 import { OutageBanner, OutageStatus } from './portal-outage.tsx';
+import { TableAlternative } from '../table-alternative.tsx';
 
 interface PortalMeters { premise: string; zone: string; meters: { meter: { id: string; kind: string; tags: string[] }; channels: { obis: string }[] }[] }
 interface Bucket { label: string; start: string; end: string; total: number; intervals: number; expected: number; estimated: number; missing: number; lastYear: number | null; similar?: number | null; future: boolean }
@@ -175,26 +176,20 @@ function UsageView({ premise, zone }: { premise?: string; zone: string }) {
             {u.buckets.some((b) => b.similar != null) && <li><span className="swatch similar" aria-hidden="true" />{t('portal.similarLegend')}</li>}
             <li><span className="swatch est" aria-hidden="true" />{t('portal.estimatedLegend')}</li>
           </ul>
-          <details className="data-table">
-            <summary>{t('portal.tableToggle')}</summary>
-            <div className="table-wrap">
-              <table>
-                <caption>{title}</caption>
-                <thead><tr><th scope="col">{t('portal.when')}</th><th scope="col">{t('portal.thisYear')}</th><th scope="col">{t('portal.lastYear')}</th><th scope="col">{t('portal.similarLegend')}</th><th scope="col">{t('portal.note')}</th></tr></thead>
-                <tbody>
-                  {u.buckets.map((b) => (
-                    <tr key={b.label}>
-                      <th scope="row">{u.period === 'day' ? f.time(b.start, u.zone) : u.period === 'year' ? f.month(b.start, u.zone) : f.date(b.start, u.zone)}</th>
-                      <td>{b.future ? '–' : f.energy(b.total)}</td>
-                      <td>{b.lastYear === null ? '–' : f.energy(b.lastYear)}</td>
-                      <td>{b.similar == null ? '–' : f.energy(b.similar)}</td>
-                      <td>{b.future ? t('portal.future') : b.estimated > 0 ? t('portal.estimatedNote') : b.missing > 0 && b.intervals < b.expected ? t('portal.incomplete') : ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </details>
+          <TableAlternative
+            toggle={t('portal.tableToggle')} caption={title}
+            columns={[t('portal.when'), t('portal.thisYear'), t('portal.lastYear'), t('portal.similarLegend'), t('portal.note')]}
+          >
+            {u.buckets.map((b) => (
+              <tr key={b.label}>
+                <th scope="row">{u.period === 'day' ? f.time(b.start, u.zone) : u.period === 'year' ? f.month(b.start, u.zone) : f.date(b.start, u.zone)}</th>
+                <td>{b.future ? '–' : f.energy(b.total)}</td>
+                <td>{b.lastYear === null ? '–' : f.energy(b.lastYear)}</td>
+                <td>{b.similar == null ? '–' : f.energy(b.similar)}</td>
+                <td>{b.future ? t('portal.future') : b.estimated > 0 ? t('portal.estimatedNote') : b.missing > 0 && b.intervals < b.expected ? t('portal.incomplete') : ''}</td>
+              </tr>
+            ))}
+          </TableAlternative>
         </>
       )}
     </section>
