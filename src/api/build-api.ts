@@ -21,8 +21,13 @@ import { sessionRoutes } from './routes/session.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
 import { liveRoutes } from './routes/live.routes.ts';
 import { portalRoutes } from './routes/portal.routes.ts';
+import { consentRoutes } from './routes/consent.routes.ts';
+import { portalConsentRoutes } from './routes/portal-consent.routes.ts';
+import { thirdPartyRoutes } from './routes/third-party.routes.ts';
 import { settlementRoutes } from './routes/settlement.routes.ts';
 import { touRoutes } from './routes/tou.routes.ts';
+import { firmwareRoutes } from './routes/firmware.routes.ts';
+import { drRoutes } from './routes/dr.routes.ts';
 import { SHARED_SCHEMAS } from './schemas/index.ts';
 import { DEFAULT_WEB_ROOT, webStatic } from './web-static.ts';
 
@@ -74,11 +79,15 @@ export function buildApi({ services, logger, webRoot = DEFAULT_WEB_ROOT }: ApiOp
   app.register(sessionRoutes, { prefix: API_PREFIX, services });
   app.register(async (api) => {
     requireApiKey(api, services.auth, services.users);
-    for (const routes of [metersRoutes, readingsRoutes, topologyRoutes, fleetRoutes, ingestRoutes, recordsRoutes, keysRoutes, veeRoutes, billingRoutes, gridRoutes, portalBillingRoutes, settlementRoutes, touRoutes]) {
+    for (const routes of [metersRoutes, readingsRoutes, topologyRoutes, fleetRoutes, ingestRoutes, recordsRoutes, keysRoutes, veeRoutes, billingRoutes, gridRoutes, portalBillingRoutes, settlementRoutes, touRoutes, firmwareRoutes]) {
       api.register(routes, { services });
     }
     // The web faces' own routes: users, the live stream and chart series, the customer portal.
     for (const routes of [usersRoutes, liveRoutes, portalRoutes]) api.register(routes, { services });
+    // Consent: the registry and consents (console), my data sharing (portal), the third parties' own API.
+    for (const routes of [consentRoutes, portalConsentRoutes, thirdPartyRoutes]) api.register(routes, { services });
+    // Peak events (demand response): console, OpenADR intake and the portal's notices.
+    api.register(drRoutes, { services });
   }, { prefix: API_PREFIX });
   app.register(webStatic, { root: webRoot });
   return app;

@@ -23,7 +23,7 @@ export const CSP = [
 ].join('; ');
 
 /** Paths of the single-page app: each answers index.html and the app routes on the client. */
-export const PAGE_PATHS = ['/', '/login', '/meters/*', '/vee', '/audit', '/map', '/transformers/*', '/outages', '/outages/*', '/portal', '/portal/*'] as const;
+export const PAGE_PATHS = ['/', '/login', '/meters/*', '/vee', '/audit', '/map', '/transformers/*', '/outages', '/outages/*', '/security', '/portal', '/portal/*', '/consents', '/dr', '/dr/*', '/firmware', '/firmware/*'] as const;
 
 function secure(reply: FastifyReply): FastifyReply {
   return reply

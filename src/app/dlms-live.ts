@@ -8,6 +8,9 @@ import { FleetDataSource, fleetKeyStoreData, type Fleet } from '../sim/index.ts'
 import { startDlmsMeters, type DlmsMeterFleet, type DlmsMeterFleetState } from '../sim/dlms/meter-server.ts';
 import { DlmsReader, initialCursor } from '../headend/dlms-reader.ts';
 import { ReadScheduler, type SchedulerState } from '../headend/scheduler.ts';
+import { DlmsFirmwarePath, type DlmsFirmwarePathOptions } from '../headend/dlms-firmware-path.ts';
+import { MeterLocks } from '../headend/meter-locks.ts';
+import type { FirmwarePath } from '../model/firmware.ts';
 import type { Ingestor } from '../ingest/ingest.port.ts';
 
 /** The head-end's system title ('MSH' + 5 octets): the simulated meters know it from the first AARQ. */
@@ -31,6 +34,11 @@ interface HeadendState {
 export interface DlmsLive {
   /** Reads every meter's profile, registers and events up to `now`; resolves with the intervals stored. */
   readAll(): Promise<{ intervals: number; failed: number; seconds: number }>;
+  /**
+   * Firmware upgrades over DLMS image transfer to the same meters, with the reader's keys, counters
+   * and replay guard, one association per meter at a time (reads wait for an upgrade and back).
+   */
+  firmwarePath(opts?: Pick<DlmsFirmwarePathOptions, 'transfer' | 'persistEvery' | 'requestTimeoutMs'>): FirmwarePath;
   close(): Promise<void>;
 }
 
@@ -72,11 +80,11 @@ export async function startDlmsLive(opts: {
   const sink = (e: SecurityEvent): void => opts.onSecurityEvent('headend', e);
   const sendCounters = new SendCounters({ sink, ...(saved ? { state: reserved(saved.sendCounters) } : {}) });
   const replayGuard = new ReplayGuard({ sink, ...(saved ? { state: saved.replayGuard } : {}) });
-  const reader = new DlmsReader({
-    keyStore: SoftwareKeyStore.fromJSON(fleetKeyStoreData(fleet)), clientSystemTitle: HEADEND_TITLE, sendCounters, replayGuard, now,
-  });
+  const keyStore = SoftwareKeyStore.fromJSON(fleetKeyStoreData(fleet));
+  const reader = new DlmsReader({ keyStore, clientSystemTitle: HEADEND_TITLE, sendCounters, replayGuard, now });
+  const locks = new MeterLocks();
   const scheduler = new ReadScheduler({
-    reader, ingestor: opts.ingest, initialCursor: () => initialCursor(opts.from), concurrency: 32, now,
+    reader: { read: (target, cursor) => locks.run(target.meterId, () => reader.read(target, cursor)) }, ingestor: opts.ingest, initialCursor: () => initialCursor(opts.from), concurrency: 32, now,
     ...(saved ? { state: saved.scheduler } : {}),
   });
   // Counters are reserved before the first frame goes out, not after the first round.
@@ -85,6 +93,17 @@ export async function startDlmsLive(opts: {
     save(metersFile, meters.exportState());
   };
   if (saved) persist();
+  // After a firmware upgrade: the meters' new firmware is saved within a second, not once per upgrade.
+  let persistTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const persistSoon = (): void => {
+    if (closed) return;
+    persistTimer ??= setTimeout(() => {
+      persistTimer = undefined;
+      persist();
+    }, 1000);
+    persistTimer.unref();
+  };
   const targets = fleet.meters.map((m) => meters.endpoints.get(m.id)!);
   const first = targets[0];
   opts.log(`dlms: ${targets.length} simulated meters listening on ${first?.host === '127.0.0.1' ? `127.0.0.1 (a port each)` : `127.10.x.y:${opts.port}`}; the head-end reads them every 15 simulated minutes`);
@@ -98,7 +117,17 @@ export async function startDlmsLive(opts: {
         persist();
       }
     },
+    firmwarePath(o = {}) {
+      return new DlmsFirmwarePath({
+        ...o, keyStore, clientSystemTitle: HEADEND_TITLE, sendCounters, replayGuard, locks,
+        persist: (urgent) => (urgent ? persist() : persistSoon()),
+        endpoint: (meterId) => meters.endpoints.get(meterId),
+        onActivated: (meterId) => reader.forget(meterId),
+      });
+    },
     async close() {
+      closed = true;
+      clearTimeout(persistTimer);
       persist();
       await meters.close();
     },

@@ -11,6 +11,8 @@ const INTERVAL_S = 900;
 /** What survives a restart: `cursor` is the end of what the MQTT meters have queued. */
 interface MqttSimState {
   cursor: EpochSeconds;
+  /** Firmware versions the simulated MQTT meters run after a campaign activated an image on them. */
+  firmware?: Record<string, string>;
 }
 
 export interface MqttSimRunner {
@@ -47,6 +49,8 @@ export async function startMqttSim(
   const secrets = await ensureSimCredentials(p.store, join(config.dataDir, 'mqtt-sim-secrets.json'), wanted, now());
   const sim = new MqttSimFleet({
     fleet: source.fleet, url, registersStart: source.start, now, queueDir: join(config.dataDir, 'mqtt-sim'),
+    // A block takes the meter a moment to store, so a campaign's progress can be watched in the console.
+    firmware: { versions: state.firmware ?? {}, blockDelayMs: 40, onVersion: (id, v) => { state.firmware = { ...state.firmware, [id]: v }; save(); } },
     endpoints: [
       ...layout.devices.map((id) => ({ id, secret: secrets.get(id)!, meters: [id] })),
       ...layout.gateways.map((g) => ({ id: g.id, secret: secrets.get(g.id)!, meters: g.meters })),
@@ -59,14 +63,17 @@ export async function startMqttSim(
 
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  function save(): void {
+    writeFileSync(`${file}.tmp`, JSON.stringify(state));
+    renameSync(`${file}.tmp`, file);
+  }
   const tick = (): void => {
     if (stopped) return;
     const target = Math.floor(now() / INTERVAL_S) * INTERVAL_S;
     if (target > state.cursor) {
       sim.produce(state.cursor, target);
       state.cursor = target;
-      writeFileSync(`${file}.tmp`, JSON.stringify(state));
-      renameSync(`${file}.tmp`, file);
+      save();
     }
     timer = setTimeout(tick, 1000);
   };

@@ -8,6 +8,7 @@ import type { Ingestor } from '../ingest/ingest.port.ts';
 import { createServices, VeeService, type Services } from '../services/index.ts';
 import { VeeFlow } from './vee-flow.ts';
 import { greenbuttonExport } from '../formats/greenbutton/greenbutton-format.ts';
+import { parseOpenAdr } from '../formats/openadr/index.ts';
 import type { Config } from './config.ts';
 
 /**
@@ -41,7 +42,7 @@ export async function openPlatform(config: Config, opts: { now?: () => EpochSeco
   const vee = new VeeFlow({ vee: veeService, ingest: pipeline, log: opts.log, now });
   const ingest = vee.ingestor;
   await vee.resume();
-  const services = createServices({ store, ingest, now, vee: veeService, exporters: { greenbutton: greenbuttonExport }, settlement: config.settlement });
+  const services = createServices({ store, ingest, now, vee: veeService, exporters: { greenbutton: greenbuttonExport }, settlement: config.settlement, openadr: parseOpenAdr });
   return {
     config, store, ingest, services, vee,
     async close() {

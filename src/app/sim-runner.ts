@@ -5,6 +5,8 @@ import { DAY_S, utcDayStart, type EpochSeconds } from '../model/index.ts';
 import { createFleet, FleetSimulator, type Fleet, type SimOutput } from '../sim/index.ts';
 import type { Platform } from './platform.ts';
 import { startDlmsLive, type DlmsLive } from './dlms-live.ts';
+import { deferredFirmwarePath } from '../headend/dlms-firmware-path.ts';
+import type { FirmwarePath } from '../model/firmware.ts';
 
 const INTERVAL_S = 900;
 
@@ -32,6 +34,8 @@ export interface SimRunner {
   /** The simulated fleet and the instant its registers start at (the MQTT meters are some of it). */
   readonly fleet: Fleet;
   readonly start: EpochSeconds;
+  /** Firmware over DLMS image transfer to the simulated DLMS meters (waits for the DLMS head-end to run). */
+  readonly dlmsFirmwarePath: FirmwarePath;
   stop(): Promise<void>;
 }
 
@@ -105,13 +109,20 @@ export function startSim(p: Platform, clock: SimClock, log: (msg: string) => voi
 
   // Over DLMS (the default), live data after the history comes from reading the meters over TCP.
   let dlms: DlmsLive | undefined;
+  let dlmsFirmware: FirmwarePath | undefined;
+  const fleetIds = new Set(fleet.meters.map((m) => m.id));
+  const dlmsFirmwarePath = deferredFirmwarePath(
+    () => (dlms === undefined || stopped ? undefined : (dlmsFirmware ??= dlms.firmwarePath())),
+    { reaches: (m) => config.dlms && m.protocol === 'dlms' && fleetIds.has(m.id) },
+  );
   const readOverDlms = async (): Promise<number> => {
-    const target = Math.floor(clock.now() / INTERVAL_S) * INTERVAL_S;
-    if (target <= state!.cursor) return 0;
+    // Started before the first quarter-hour is due: the meters also serve firmware campaigns meanwhile.
     dlms ??= await startDlmsLive({
       fleet, start: state!.start, from: state!.cursor, now: clock.now, ingest: p.ingest, port: config.dlmsPort, dataDir: config.dataDir, log,
       onSecurityEvent: (meterId, e) => void p.store.appendAudit([{ at: clock.now(), actor: 'dlms', action: e.type, object: `meter/${meterId}`, details: { ...e } }]),
     });
+    const target = Math.floor(clock.now() / INTERVAL_S) * INTERVAL_S;
+    if (target <= state!.cursor) return 0;
     const r = await dlms.readAll();
     if (r.failed > 0) log(`dlms: ${r.failed} meter(s) not read this round; they are retried with the next`);
     state!.cursor = target;
@@ -153,7 +164,7 @@ export function startSim(p: Platform, clock: SimClock, log: (msg: string) => voi
   void ready.then(tick, (e: unknown) => log(`sim: history load failed: ${(e as Error).message}`));
 
   return {
-    ready, fleet, start: state.start,
+    ready, fleet, start: state.start, dlmsFirmwarePath,
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

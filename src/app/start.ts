@@ -1,5 +1,9 @@
 import { startSettlementSchedule } from './settlement-schedule.ts';
-import { MeterstackError } from '../model/index.ts';
+import { seedConsentDemo } from './consent-demo.ts';
+import { mqttIhdDelivery } from './dr-delivery.ts';
+import { seedPeakEvents } from './dr-seed.ts';
+import { MeterstackError, type FirmwarePath } from '../model/index.ts';
+import { MqttReach, mqttFirmwarePath, seedFirmwareDemo } from './firmware.ts';
 import { buildApi } from '../api/index.ts';
 import type { Config } from './config.ts';
 import { openPlatform, type Platform } from './platform.ts';
@@ -67,6 +71,8 @@ export async function startAll(config: Config, log: (msg: string) => void = (m) 
   try {
     if (config.mqtt) {
       mqtt = await startMqtt(platform, clock.now, log);
+      // Peak-event notices go to in-home displays over the MQTT command channel (docs/demand-response.md).
+      platform.services.dr.useDelivery(mqttIhdDelivery(platform.store, mqtt));
     }
     if (config.coap) coap = await startCoap(platform, clock.now, log);
   } catch (e) {
@@ -81,6 +87,8 @@ export async function startAll(config: Config, log: (msg: string) => void = (m) 
     sim = startSim(platform, clock, log);
   }
   await announceDemoUsers(platform, sim, url, log).catch((e: unknown) => log(`users: demo users not created: ${(e as Error).message}`));
+  // With the simulated fleet only, once its meters are stored: fictional third parties and a demo customer's consent (docs/consent.md).
+  if (sim) void sim.ready.then(() => seedConsentDemo(platform, log)).catch((e: unknown) => log(`consent: demo third parties not created: ${(e as Error).message}`));
   if (sim) {
     void sim.ready.then(
       (r) => log(`${r.fresh ? 'history ready' : 'caught up since the last run'}: ${r.readings.toLocaleString('en')} readings stored in ${r.seconds.toFixed(1)} s; live data every 15 simulated minutes${config.speed > 1 ? ` (speed ×${config.speed})` : ''}`),
@@ -96,10 +104,43 @@ export async function startAll(config: Config, log: (msg: string) => void = (m) 
     ? fleetSim.ready.then(() => (stopping ? undefined : startMqttSim(platform, mqtt.deviceUrl, fleetSim, clock.now, log)))
       .catch((e: unknown) => { log(`mqtt: simulated MQTT meters not started: ${(e as Error).message}`); return undefined; })
     : Promise.resolve(undefined);
+  // Firmware campaigns run in the background over these paths, in order of preference (docs/firmware.md).
+  // MQTT first: the last meters of the fleet are reachable both ways, and MQTT does not wait for a read round.
+  const mqttReach = new MqttReach(platform.store).start();
+  const firmwarePaths: FirmwarePath[] = [];
+  if (mqtt) firmwarePaths.push(mqttFirmwarePath(mqtt, mqttReach));
+  if (sim) firmwarePaths.push(sim.dlmsFirmwarePath);
+  platform.services.firmware.startRunner(firmwarePaths, { log });
+  // A fresh platform gets a demo vendor key and one signed image, once the MQTT meters have their credentials.
+  if (fleetSim) {
+    void fleetSim.ready.then(() => mqttSim).then(async () => {
+      if (stopping) return;
+      await mqttReach.refresh();
+      await seedFirmwareDemo(platform, (m) => firmwarePaths.some((f) => f.reaches(m)), log);
+    }).catch((e: unknown) => log(`firmware: demo image not created: ${(e as Error).message}`));
+  }
+  // A fresh start gets a past and an upcoming peak event once history is stored; the upcoming one's
+  // notice goes to the simulated in-home displays again once they are connected.
+  if (fleetSim) {
+    const mqttMeters = mqtt ? Math.min(config.mqttDevices, Math.floor(fleetSim.fleet.meters.length / 10)) : 0;
+    void fleetSim.ready.then(async (r) => {
+      if (!r.fresh || stopping) return;
+      const ids = await seedPeakEvents(platform, fleetSim.fleet, clock.now(), mqttMeters);
+      log(`demand response: a past and an upcoming demo peak event (${ids.past}, ${ids.upcoming}) at ${url}/dr`);
+      const m = await mqttSim;
+      if (!m?.fleet || stopping) return;
+      // Once the simulated meters are connected (their queues drained), or after 30 s at most.
+      await Promise.race([m.fleet.idle(), new Promise((r) => setTimeout(r, 30_000).unref())]);
+      if (!stopping) await platform.services.dr.deliver(ids.upcoming);
+    }).catch((e: unknown) => log(`demand response: demo peak events not created: ${(e as Error).message}`));
+  }
   return {
     url, port, ...(mqtt ? { mqtt } : {}), ...(coap ? { coap } : {}),
     async stop() {
       stopping = true;
+      // Upgrades in flight stop at their next block and stay pending for the next start.
+      await platform.services.firmware.stopRunner();
+      mqttReach.stop();
       await coap?.close();
       await sim?.stop();
       await (await mqttSim)?.stop();

@@ -13,6 +13,9 @@ import { registerVee } from './commands/vee.ts';
 import { registerBilling } from './commands/billing.ts';
 import { registerSettle } from './commands/settle.ts';
 import { registerTou } from './commands/tou.ts';
+import { registerFirmware } from './commands/firmware.ts';
+import { registerConsent } from './commands/consent.ts';
+import { registerDr } from './commands/dr.ts';
 
 const program = new Command('meterstack')
   .description('open-source smart-metering platform: head-end, meter data management and services')
@@ -30,4 +33,7 @@ registerEdit(program);
 registerBilling(program);
 registerSettle(program);
 registerTou(program);
+registerFirmware(program);
+registerConsent(program);
+registerDr(program);
 await program.parseAsync(process.argv);

@@ -12,7 +12,9 @@
  */
 import { obis, obisToBytes, type Obis } from '../model/obis.ts';
 import type { DlmsClientConnection, ClientEvent, ClientRequest } from '../protocols/dlms/connection.ts';
-import { decodeApdu, type AccessSelection, type Apdu, type AttributeDescriptor } from '../protocols/dlms/apdu/index.ts';
+import {
+  decodeApdu, type AccessSelection, type ActionResult, type Apdu, type AttributeDescriptor, type MethodDescriptor,
+} from '../protocols/dlms/apdu/index.ts';
 import { encodeDateTimeOctets, utcToCosemDateTime, type DlmsData } from '../protocols/dlms/axdr/index.ts';
 import { DlmsError } from '../protocols/dlms/errors.ts';
 import type { DlmsTcpConnection } from '../protocols/dlms/transport-tcp.ts';
@@ -24,6 +26,7 @@ export const CLOCK_OBIS: Obis = obis('0-0:1.0.0.255');
 export type SessionTap = (peer: string, direction: 'tx' | 'rx', apdu: Uint8Array) => void;
 
 export const attributeOf = (classId: number, ln: Obis, attributeId: number): AttributeDescriptor => ({ classId, logicalName: obisToBytes(ln), attributeId });
+export const methodOf = (classId: number, ln: Obis, methodId: number): MethodDescriptor => ({ classId, logicalName: obisToBytes(ln), methodId });
 
 const dateTime = (t: number): DlmsData => ({ type: 'octet-string', value: encodeDateTimeOctets(utcToCosemDateTime(t)) });
 
@@ -111,6 +114,19 @@ export class DlmsSession {
       const a = items[i]!.attribute;
       throw eventError({ type: 'response', invokeId: ev.invokeId, error: r.error, blocks: 0 }, `GET ${a.classId}/${Buffer.from(a.logicalName).toString('hex')}/${a.attributeId}`);
     });
+  }
+
+  /**
+   * ACTION on one method. The meter's action-result comes back as it is (temporary-failure and the
+   * like are answers for the caller to act on); `data` is the A-XDR of the return parameters, if any.
+   */
+  async action(method: MethodDescriptor, parameters: DlmsData | null = null): Promise<{ readonly result: ActionResult; readonly data: Uint8Array | null }> {
+    const ev = await this.exchange({ type: 'action', method, parameters });
+    if (ev.type === 'action-result') {
+      const ret = ev.returnParameters;
+      return { result: ev.result, data: ret !== null && 'data' in ret ? ret.data : null };
+    }
+    throw eventError(ev, `ACTION ${method.classId}/${Buffer.from(method.logicalName).toString('hex')}/${method.methodId}`);
   }
 
   /** RLRQ; false when the RLRE did not come (the data was read all the same). */

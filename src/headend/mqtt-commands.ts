@@ -32,7 +32,7 @@ export class MqttCommands {
   ) {}
 
   /** Sends a command and resolves with the device's result; MQTT_COMMAND_FAILED / _TIMEOUT otherwise. */
-  async send(deviceId: string, name: string, args: Record<string, unknown> = {}, opts: { timeoutMs?: number; actor?: string } = {}): Promise<unknown> {
+  async send(deviceId: string, name: string, args: Record<string, unknown> = {}, opts: { timeoutMs?: number; actor?: string; auditArgs?: Record<string, unknown> } = {}): Promise<unknown> {
     assertDeviceId(deviceId);
     assertCommandName(name);
     const id = randomUUID();
@@ -46,7 +46,8 @@ export class MqttCommands {
       }, timeoutMs);
       this.waiting.set(id, { deviceId, name, resolve, reject, timer });
     });
-    this.audit.record(actor, 'mqtt.command.sent', `mqtt/${deviceId}`, { id, name, args });
+    // auditArgs: what the audit entry records instead of bulky args (a firmware block records its number and size, not its bytes).
+    this.audit.record(actor, 'mqtt.command.sent', `mqtt/${deviceId}`, { id, name, args: opts.auditArgs ?? args });
     try {
       await this.publisher.publish(formatTopic({ kind: 'command', deviceId, name }), encodeCommand({ id, args }));
     } catch (err) {

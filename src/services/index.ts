@@ -25,6 +25,9 @@ import { PortalService, type DataExporter } from './portal.service.ts';
 import { LiveService } from './live.service.ts';
 import { SettlementService, type SettlementSettings } from './settlement/index.ts';
 import { TouVerificationService } from './billing/tou-verify.service.ts';
+import { DrService, type OpenAdrReader } from './dr/index.ts';
+import { FirmwareService } from './firmware/index.ts';
+import { ConsentService, ThirdPartiesService, ThirdPartyDataService } from './consent/index.ts';
 
 /** Everything the faces (API, CLI, web) may call. Built once by the composition root. */
 export interface Services {
@@ -52,6 +55,13 @@ export interface Services {
   readonly portalBilling: PortalBillingService;
   readonly securityAlerts: SecurityAlertsService;
   readonly touVerification: TouVerificationService;
+  /** Peak events (demand response), src/services/dr. */
+  readonly dr: DrService;
+  /** Firmware signing keys, images and campaigns; the composition root starts its runner with the paths to meters. */
+  readonly firmware: FirmwareService;
+  readonly consents: ConsentService;
+  readonly thirdParties: ThirdPartiesService;
+  readonly thirdPartyData: ThirdPartyDataService;
 }
 
 export interface ServiceDeps {
@@ -64,11 +74,14 @@ export interface ServiceDeps {
   readonly exporters?: Readonly<Record<string, DataExporter>>;
   /** Default market zone and completeness threshold of settlement runs (Europe/Amsterdam, 0.99 if absent). */
   readonly settlement?: Partial<SettlementSettings>;
+  /** Reads OpenADR 2.0b documents for peak-event import (the composition root passes src/formats/openadr). */
+  readonly openadr?: OpenAdrReader;
 }
 
-export function createServices({ store, ingest, now = systemClock, vee, exporters, settlement }: ServiceDeps): Services {
+export function createServices({ store, ingest, now = systemClock, vee, exporters, settlement, openadr }: ServiceDeps): Services {
   const tariffs = new TariffsService(store, now);
   const billing = new BillingService(store, tariffs, now);
+  const consents = new ConsentService(store, now);
   const outages = new OutagesService(store, now);
   const securityAlerts = new SecurityAlertsService(store, now);
   return {
@@ -81,6 +94,10 @@ export function createServices({ store, ingest, now = systemClock, vee, exporter
     portalBilling: new PortalBillingService(store, billing, tariffs, now),
     securityAlerts,
     touVerification: new TouVerificationService(store, now),
+    firmware: new FirmwareService(store, now),
+    consents,
+    thirdParties: new ThirdPartiesService(store, new AuthService(store, now), now),
+    thirdPartyData: new ThirdPartyDataService(store, consents, new ReadingsService(store), now),
     meters: new MetersService(store),
     readings: new ReadingsService(store),
     load: new LoadService(store),
@@ -99,6 +116,7 @@ export function createServices({ store, ingest, now = systemClock, vee, exporter
       recentAlerts: async () => (await securityAlerts.list({ since: now() - 86_400, limit: 1 })).total,
     }),
     settlement: new SettlementService(store, now, settlement),
+    dr: new DrService(store, now, openadr),
   };
 }
 
@@ -146,3 +164,10 @@ export { GridService, type GridMap, type TransformerDetail } from './grid.servic
 export { OutagesService, type Outage } from './outages.service.ts';
 export { PortalBillingService, type Advice } from './billing/portal-billing.service.ts';
 export { SecurityAlertsService, SECURITY_ACTIONS, type SecurityAlert } from './security-alerts.service.ts';
+export * from './consent/index.ts';
+export {
+  FirmwareService, MAX_IMAGE_BYTES, CAMPAIGN_STATES, JOB_STATES, SKIP_REASONS, DEFAULT_SETTINGS as FIRMWARE_DEFAULTS, parseWindowSpec,
+  type CampaignView, type CampaignProgress, type ImageView, type KeyView, type NewCampaign, type NewImage, type NewSigningKey, type WaveResult,
+  type CampaignSettings, type CampaignTarget, type HaltReason,
+} from './firmware/index.ts';
+export { DrService, DR_KINDS, DR_STATUSES, type DrChange, type DrEventDetail, type DrEventInput, type DrEventView, type DrStatus, type IhdDelivery, type ImportOutcome, type Notice, type OpenAdrReader, type DrLevelRecord, type DrPerformanceRecord, type DrTargetSpec } from './dr/index.ts';

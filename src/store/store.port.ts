@@ -2,6 +2,11 @@ import type {
   Account, MeterAssignment, Channel, EpochSeconds, IntervalSeries, LocalPeriod, Meter, MeterEvent, MeterKind, MeterStatus, Obis,
   RegisterReading, Topology,
 } from '../model/index.ts';
+import type { ConsentStore } from './consent.port.ts';
+import type { DrStore } from './dr.port.ts';
+
+export type * from './consent.port.ts';
+export type * from './dr.port.ts';
 
 /**
  * The one storage port. Two implementations (sqlite: embedded default; postgres: scale) pass the
@@ -447,7 +452,101 @@ export interface SettlementRunFilter {
   readonly zone?: string;
 }
 
-export interface Store {
+/** A firmware signing public key of a vendor (src/services/firmware). The private key is never stored. */
+export interface FirmwareKeyRecord {
+  /** `fwk-` + the first 16 hex digits of the SHA-256 of the DER SPKI. */
+  readonly id: string;
+  readonly vendor: string;
+  readonly algorithm: 'ed25519' | 'ecdsa-p256';
+  /** DER SubjectPublicKeyInfo, base64. */
+  readonly publicKey: string;
+  readonly label?: string;
+  readonly createdAt: EpochSeconds;
+  readonly createdBy: string;
+}
+
+/** A signed firmware image without its bytes (those are read with getFirmwareImageBytes). */
+export interface FirmwareImageRecord {
+  readonly id: string;
+  readonly vendor: string;
+  /** The meter models it fits. */
+  readonly models: readonly string[];
+  readonly version: string;
+  readonly identifier: string;
+  readonly size: number;
+  /** Lower-case hex. */
+  readonly sha256: string;
+  /** The signing key that verified the signature. */
+  readonly keyId: string;
+  /** Base64 signature over the image bytes. */
+  readonly signature: string;
+  readonly createdAt: EpochSeconds;
+  readonly createdBy: string;
+}
+
+export type FirmwareCampaignState = 'draft' | 'running' | 'halted' | 'completed' | 'cancelled';
+export type FirmwareJobState = 'pending' | 'transferring' | 'verifying' | 'activating' | 'succeeded' | 'failed' | 'skipped';
+
+/** A firmware campaign; target, settings and the halt reason are JSON documents of the service. */
+export interface FirmwareCampaignRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly imageId: string;
+  readonly state: FirmwareCampaignState;
+  /** The wave being worked on (0 = canary). */
+  readonly wave: number;
+  readonly waves: number;
+  readonly target: string;
+  readonly settings: string;
+  /** Why it last halted (operator or threshold), JSON; absent if it never halted. */
+  readonly halt?: string;
+  /** Per-wave results once a wave is done, JSON. */
+  readonly results: string;
+  readonly createdAt: EpochSeconds;
+  readonly createdBy: string;
+  readonly updatedAt: EpochSeconds;
+  readonly startedAt?: EpochSeconds;
+  readonly finishedAt?: EpochSeconds;
+}
+
+/** One meter of a campaign. */
+export interface FirmwareJobRecord {
+  readonly campaignId: string;
+  readonly meterId: string;
+  /** 0 = canary; absent for jobs skipped when the campaign was made. */
+  readonly wave?: number;
+  /** Order inside the campaign (jobs run by wave, then seq). */
+  readonly seq: number;
+  readonly state: FirmwareJobState;
+  readonly fromVersion?: string;
+  /** Error code of a failed job, or the reason of a skipped one (no-path, already-on-version, wrong-model, cancelled). */
+  readonly code?: string;
+  readonly message?: string;
+  readonly path?: string;
+  readonly blocksDone: number;
+  readonly blocksTotal: number;
+  readonly attempts: number;
+  readonly startedAt?: EpochSeconds;
+  readonly finishedAt?: EpochSeconds;
+}
+
+export interface FirmwareJobFilter {
+  readonly state?: FirmwareJobState;
+  readonly wave?: number;
+}
+
+/** Job counts of a campaign per (wave, state), with their blocks. */
+export interface FirmwareJobTally {
+  readonly wave: number | null;
+  readonly state: FirmwareJobState;
+  readonly count: number;
+  readonly blocksDone: number;
+  readonly blocksTotal: number;
+  /** Sum of finishedAt - startedAt over finished jobs of the group. */
+  readonly seconds: number;
+}
+
+export interface Store extends ConsentStore, DrStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Apply pending migrations; returns the schema version. */
   migrate(): Promise<number>;
@@ -573,4 +672,26 @@ export interface Store {
   getSettlementRun(id: string): Promise<SettlementRunRecord | undefined>;
   /** Newest first (the order they were stored). */
   listSettlementRuns(filter: SettlementRunFilter, page: PageRequest): Promise<Page<SettlementRunHeader>>;
+
+  /** Fails with FIRMWARE_KEY_EXISTS if the id is taken. */
+  insertFirmwareKey(k: FirmwareKeyRecord): Promise<void>;
+  /** By vendor, then id; every vendor when absent. */
+  listFirmwareKeys(vendor?: string): Promise<FirmwareKeyRecord[]>;
+  /** Stores the image and its bytes in one transaction; FIRMWARE_IMAGE_EXISTS if the id or the bytes (sha256) are taken. */
+  insertFirmwareImage(image: FirmwareImageRecord, bytes: Uint8Array): Promise<void>;
+  getFirmwareImage(id: string): Promise<FirmwareImageRecord | undefined>;
+  getFirmwareImageBytes(id: string): Promise<Uint8Array | undefined>;
+  /** Newest first. */
+  listFirmwareImages(page: PageRequest): Promise<Page<FirmwareImageRecord>>;
+  /** Insert or replace (by id). */
+  putFirmwareCampaign(c: FirmwareCampaignRecord): Promise<void>;
+  getFirmwareCampaign(id: string): Promise<FirmwareCampaignRecord | undefined>;
+  /** Newest first. */
+  listFirmwareCampaigns(filter: { readonly state?: FirmwareCampaignState }, page: PageRequest): Promise<Page<FirmwareCampaignRecord>>;
+  /** Insert or replace (by campaign and meter). */
+  putFirmwareJobs(jobs: readonly FirmwareJobRecord[]): Promise<void>;
+  getFirmwareJob(campaignId: string, meterId: string): Promise<FirmwareJobRecord | undefined>;
+  /** In run order (wave, seq); skipped-at-creation jobs (no wave) last. */
+  listFirmwareJobs(campaignId: string, filter: FirmwareJobFilter, page: PageRequest): Promise<Page<FirmwareJobRecord>>;
+  tallyFirmwareJobs(campaignId: string): Promise<FirmwareJobTally[]>;
 }

@@ -250,7 +250,8 @@ describe('meterstack start --speed 3600', () => {
         ahead = items.filter((r) => r.quality !== 'N' && isoToEpoch(r.end) > startedAt + 3600);
       }
       assert.ok(ahead.length >= 8, `live quarter-hours more than an hour past the real start time are stored (got ${ahead.length})\n${s.transcript()}`);
-      assert.match(s.stdout, /sim: \d[\d,]* readings up to/);
+      // The round's log line follows its last commit.
+      await s.waitFor(/sim: \d[\d,]* readings up to/, 30_000);
       // They continue the history without a gap.
       const items = await readingsOf(s, key, 'SIM000001', IMPORT, from, isoToEpoch(ahead[ahead.length - 1]!.end));
       assert.ok(items.every((r) => r.quality === 'A'), 'no gap between the history and the live readings');

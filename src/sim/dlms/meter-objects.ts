@@ -20,6 +20,8 @@
  *   channels), unless `alwaysCaptureExport`.
  * - Disconnect control runs in control mode 1 (remote_disconnect b/c, remote_reconnect d straight
  *   to connected); the simulator's energy does not follow the breaker.
+ * - Image transfer (class 18, 0-0:44.0.0.255) as image-transfer.ts describes; the active firmware
+ *   identifier 1-0:0.2.0.255 reports the version of the last activated image (the fleet's at first).
  *
  * Result codes: unknown logical name → object-undefined; known name, other class →
  * object-class-inconsistent; attribute or method the object does not serve → object-unavailable;
@@ -38,6 +40,7 @@ import { CLASS_ID, COSEM_CLASSES } from '../../protocols/dlms/cosem/classes.ts';
 import { INTERVAL_S } from '../clock.ts';
 import type { FleetDataSource } from './data-source.ts';
 import { meterDrift, simSystemTitle, type ClockDrift } from './keys.ts';
+import { createSimImageTransfer, simVerifyFails, type SimActiveFirmware, type SimImageTransferOptions } from './image-transfer.ts';
 
 export type GetResult = DlmsData | { readonly error: DataAccessResult };
 
@@ -53,6 +56,10 @@ export interface MeterObjects {
   action(descriptor: MethodDescriptor, params?: DlmsData | null): ActionOutcome;
   /** The meter's clock (epoch seconds, fractional) at the simulated now. */
   meterTime(): number;
+  /** The firmware the meter runs (changed by image_activate of the image transfer object). */
+  activeFirmware(): SimActiveFirmware;
+  /** True once after an image_activate that restarts the meter (image transfer `rebootOnActivate`). */
+  takeReboot(): boolean;
   /** The served objects, as the Association LN object list describes them. */
   readonly objects: readonly { readonly classId: number; readonly version: number; readonly logicalName: Obis }[];
 }
@@ -77,6 +84,10 @@ export interface MeterObjectsOptions {
   readonly systemTitle?: Uint8Array;
   /** The frame counter the meter would use next (object 0-0:43.1.0.255), e.g. from the association layer. */
   readonly invocationCounter?: () => number;
+  /** The firmware running at start (default the fleet's version, identifier null); e.g. from a saved state. */
+  readonly activeFirmware?: SimActiveFirmware;
+  /** Image transfer object (0-0:44.0.0.255) settings; `verifyFails` defaults to `simVerifyFails(meterId)`. */
+  readonly imageTransfer?: Partial<Omit<SimImageTransferOptions, 'vendor' | 'model' | 'active'>>;
 }
 
 export const LN = {
@@ -94,6 +105,7 @@ export const LN = {
   disconnect: obis('0-0:96.3.10.255'),
   association: obis('0-0:40.0.0.255'),
   securitySetup: obis('0-0:43.0.0.255'),
+  imageTransfer: obis('0-0:44.0.0.255'),
 } as const;
 
 /** DLMS unit codes used here (Blue Book unit enumeration). */
@@ -266,7 +278,16 @@ export function createMeterObjects(opts: MeterObjectsOptions): MeterObjects {
   });
 
   add(CLASS_ID.data, 0, LN.serial, { 2: ro(() => ascii(meterId)) });
-  add(CLASS_ID.data, 0, LN.firmware, { 2: ro(() => ascii(meter.firmware ?? '')) });
+  const image = createSimImageTransfer({
+    vendor: meter.vendor ?? '', model: meter.model ?? '', verifyFails: simVerifyFails(meterId), ...opts.imageTransfer,
+    active: opts.activeFirmware ?? { version: meter.firmware ?? '', identifier: null },
+  });
+  add(CLASS_ID.data, 0, LN.firmware, { 2: ro(() => ascii(image.active().version)) });
+  const imageAttr = (id: number): Attr => ({ get: () => image.get(id)!, ...(id === 5 ? { set: (v: DlmsData) => image.set(id, v) } : {}) });
+  const imageMethod = (id: number): Method => (p) => ({ result: image.action(id, p)!.result, returnParameters: null });
+  add(CLASS_ID.imageTransfer, COSEM_CLASSES.imageTransfer.version, LN.imageTransfer,
+    Object.fromEntries([2, 3, 4, 5, 6, 7].map((id) => [id, imageAttr(id)])),
+    Object.fromEntries([1, 2, 3, 4].map((id) => [id, imageMethod(id)])));
   add(CLASS_ID.data, 0, LN.deviceName, { 2: ro(() => ascii(`MSK${meterId}`)) });
   add(CLASS_ID.data, 0, LN.invocationCounter, { 2: ro(() => d.u32(opts.invocationCounter?.() ?? 0)) });
   add(CLASS_ID.data, 0, LN.eventCode, {
@@ -428,6 +449,8 @@ export function createMeterObjects(opts: MeterObjectsOptions): MeterObjects {
     meterId,
     objects: [...objects.values()].map((o) => ({ classId: o.classId, version: o.version, logicalName: o.logicalName })),
     meterTime,
+    activeFirmware: () => image.active(),
+    takeReboot: () => image.takeReboot(),
     get(descriptor, access = null) {
       const o = lookup(descriptor.classId, descriptor.logicalName);
       if (typeof o === 'string') return err(o);

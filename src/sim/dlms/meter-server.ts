@@ -27,6 +27,7 @@ import type { Fleet } from '../fleet.ts';
 import type { FleetDataSource } from './data-source.ts';
 import { meterKeys, type SimMeterKeys } from './keys.ts';
 import { createMeterObjects, type MeterObjects, type MeterObjectsOptions } from './meter-objects.ts';
+import type { SimActiveFirmware } from './image-transfer.ts';
 
 const addressUnavailable = (err: unknown): boolean => {
   const cause = (err as { cause?: { code?: unknown } } | null)?.cause;
@@ -34,6 +35,9 @@ const addressUnavailable = (err: unknown): boolean => {
 };
 
 const SIM_MAX_PDU = 4096;
+
+/** Thrown by a meter's handler to drop the connection unanswered: the meter restarts to run a new image. */
+const REBOOT = new Error('the simulated meter restarts to run the activated image');
 
 /** Concurrent connections one simulated meter accepts. */
 const MAX_CONNECTIONS = 16;
@@ -82,10 +86,17 @@ export interface StartDlmsMetersOptions {
   readonly state?: DlmsMeterFleetState;
 }
 
-/** What a real meter keeps across power cycles: its send counter and the last counter it accepted. */
+/**
+ * What a real meter keeps across power cycles: its send counter, the last counter it accepted and,
+ * once an image was activated, the firmware it runs (absent: the fleet's version as shipped).
+ */
 export interface DlmsMeterFleetState {
   readonly version: 1;
-  readonly meters: Readonly<Record<string, { readonly sendCounters: SendCountersState; readonly replayGuard: ReplayGuardState }>>;
+  readonly meters: Readonly<Record<string, {
+    readonly sendCounters: SendCountersState;
+    readonly replayGuard: ReplayGuardState;
+    readonly firmware?: SimActiveFirmware;
+  }>>;
 }
 
 export interface DlmsMeterFleet {
@@ -136,6 +147,7 @@ export async function startDlmsMeters(opts: StartDlmsMetersOptions): Promise<Dlm
   const ids = opts.meterIds ?? opts.fleet.meters.map((m) => m.id);
   const meters = new Map<string, SimMeter>();
   const report = (meterId: string, err: unknown): void => {
+    if (err === REBOOT) return;
     try {
       opts.onError?.(meterId, err);
     } catch {
@@ -157,6 +169,7 @@ export async function startDlmsMeters(opts: StartDlmsMetersOptions): Promise<Dlm
     const sendCounters = new SendCounters({ sink, ...(saved ? { state: saved.sendCounters } : {}) });
     const objects = createMeterObjects({
       ...opts.objects, source: opts.source, meterId, clock: opts.clock, systemTitle: keys.systemTitle,
+      ...(saved?.firmware ? { activeFirmware: saved.firmware } : {}),
       invocationCounter: () => {
         const used = sendCounters.export().lastUsed[keys.ek.id];
         return used === undefined ? 1 : used + 1;
@@ -196,6 +209,10 @@ export async function startDlmsMeters(opts: StartDlmsMetersOptions): Promise<Dlm
             if (ev.type === 'associated') m.associations++;
             else if (ev.type === 'error') report(m.meterId, ev.error);
             else if (ev.type === 'released') sessions.delete(ctx.connectionId);
+          }
+          if (m.objects.takeReboot()) {
+            sessions.delete(ctx.connectionId);
+            throw REBOOT;
           }
           return out;
         };
@@ -252,7 +269,10 @@ export async function startDlmsMeters(opts: StartDlmsMetersOptions): Promise<Dlm
     associations: (meterId) => meter(meterId).associations,
     exportState: () => ({
       version: 1,
-      meters: Object.fromEntries([...meters.values()].map((m) => [m.meterId, { sendCounters: m.sendCounters.export(), replayGuard: m.replayGuard.export() }])),
+      meters: Object.fromEntries([...meters.values()].map((m) => {
+        const firmware = m.objects.activeFirmware();
+        return [m.meterId, { sendCounters: m.sendCounters.export(), replayGuard: m.replayGuard.export(), ...(firmware.identifier === null ? {} : { firmware }) }];
+      })),
     }),
     async close() {
       await Promise.all([...meters.values()].map(async (m) => {

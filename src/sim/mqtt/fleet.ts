@@ -7,6 +7,7 @@ import { FleetDataSource } from '../dlms/data-source.ts';
 import { type CommandHandler, MqttEndpoint, type EndpointOptions } from './endpoint.ts';
 import { encodeEvents, encodeReadings, encodeRegisters, type ReadingsFormat } from './payloads.ts';
 import { DiskQueue, MemoryQueue, type OutboundQueue, type QueueLimits } from './queue.ts';
+import { SimFirmware, type SimFirmwareOptions } from './firmware.ts';
 
 /**
  * A simulated fleet of MQTT meters: devices (one connection per meter) and gateways (one
@@ -36,6 +37,8 @@ export interface MqttSimFleetOptions {
   readonly reconnectMs?: EndpointOptions['reconnectMs'];
   readonly keepalive?: number;
   readonly connect?: EndpointOptions['connect'];
+  /** Firmware commands (docs/mqtt.md § Firmware commands): persisted versions, failures, block delay. */
+  readonly firmware?: Omit<SimFirmwareOptions, 'initial'>;
 }
 
 const IMPORT = obis('1-0:1.8.0');
@@ -49,16 +52,20 @@ export class MqttSimFleet {
   private data: FleetDataSource | undefined;
   private readonly counts = new Map<string, number>();
   private readonly queues: OutboundQueue[] = [];
+  /** The meters' firmware: transfers in progress and the version each runs. */
+  readonly firmware: SimFirmware;
 
   constructor(private readonly opts: MqttSimFleetOptions) {
     this.sim = new FleetSimulator(opts.fleet);
+    const initial = new Map(opts.fleet.meters.map((m) => [m.id, m.firmware]));
+    this.firmware = new SimFirmware({ ...opts.firmware, initial: (id) => initial.get(id) });
     opts.fleet.meters.forEach((m, i) => this.formats.set(m.id, i % 2 === 0 ? 'compact' : 'channels'));
     this.endpoints = opts.endpoints.map((e) => {
       const queue = opts.queueDir === undefined
         ? new MemoryQueue({ maxMessages: 100_000, maxBytes: 64 * 1024 * 1024, overflow: 'drop-oldest', ...opts.queueLimits })
         : new DiskQueue(join(opts.queueDir, `${e.id}.queue`), opts.queueLimits);
       this.queues.push(queue);
-      const onCommand: CommandHandler = (meterId, name) => this.command(meterId, name);
+      const onCommand: CommandHandler = (meterId, name, args) => (this.firmware.handles(name) ? this.firmware.handle(meterId, name, args) : this.command(meterId, name));
       const endpoint = new MqttEndpoint({
         id: e.id, secret: e.secret, url: opts.url, meters: e.meters.includes(e.id) ? e.meters : [e.id, ...e.meters], queue, onCommand,
         ...(opts.inFlight !== undefined ? { inFlight: opts.inFlight } : {}),
@@ -126,6 +133,8 @@ export class MqttSimFleet {
   private async command(meterId: string, name: string): Promise<unknown> {
     const now = this.opts.now();
     if (name === 'ping') return { pong: now };
+    // A peak-event notice for the in-home display (docs/demand-response.md): shown, and said so.
+    if (name === 'ihd-message') return { shown: true, at: now };
     if (name !== 'read-now') throw new Error(`unknown command ${name}`);
     // The registers at the last 15-minute boundary, sent as a reading too (so they are stored).
     const at = Math.floor(now / 900) * 900;

@@ -9,6 +9,9 @@ import { recordCases } from './records.cases.ts';
 import { veeCases } from './vee.cases.ts';
 import { userCases } from './users.cases.ts';
 import { settlementCases } from './settlement.cases.ts';
+import { firmwareCases } from './firmware.cases.ts';
+import { consentCases } from './consent.cases.ts';
+import { drCases } from './dr.cases.ts';
 
 export interface ConformanceOptions {
   /** Tests an implementation deliberately does not pass, each group with the reason. */
@@ -17,7 +20,7 @@ export interface ConformanceOptions {
 
 export type MakeStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
-export const CONFORMANCE_CASES: readonly Case[] = [...intervalCases, ...queryCases, ...meterCases, ...recordCases, ...chainCases, ...veeCases, ...settlementCases, ...userCases];
+export const CONFORMANCE_CASES: readonly Case[] = [...intervalCases, ...queryCases, ...meterCases, ...recordCases, ...chainCases, ...veeCases, ...settlementCases, ...userCases, ...firmwareCases, ...consentCases, ...drCases];
 
 /**
  * Registers the Store conformance suite with node:test. Every case gets a fresh store and speaks

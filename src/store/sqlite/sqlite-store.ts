@@ -10,9 +10,14 @@ import type {
   ArrivalBlock, ArrivalInput, ExceptionFilter, ExceptionPatch, VeeEstimateRecord, VeeException, VeeFindingRecord, VeeRunRecord,
   SessionRecord, UserRecord,
   SettlementRunFilter, SettlementRunHeader, SettlementRunRecord,
+  FirmwareCampaignRecord, FirmwareCampaignState, FirmwareImageRecord, FirmwareJobFilter, FirmwareJobRecord, FirmwareJobTally, FirmwareKeyRecord,
 } from '../store.port.ts';
 import { BlockCache } from '../common/block-cache.ts';
 import { BillingTables } from './billing.ts';
+import { ConsentTables } from './consent.ts';
+import type {
+  ConsentAccessEntry, ConsentAccessFilter, ConsentAccessInput, ConsentFilter, ConsentRecord, ThirdPartyKeyRecord, ThirdPartyRecord,
+} from '../consent.port.ts';
 import { ApiKeyTable } from './api-keys.ts';
 import { Chains } from './chains.ts';
 import { ChannelRegistry } from './channels.ts';
@@ -24,6 +29,9 @@ import { MqttCredentialTable } from './mqtt-credentials.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { RecordTables } from './records.ts';
 import { SettlementTables } from './settlement.ts';
+import { FirmwareTables } from './firmware.ts';
+import { DrTables } from './dr.ts';
+import type { DrDeliveryRecord, DrEventFilter, DrEventRecord, DrPerformanceRecord, DrResponseRecord, DrTargetRecord } from '../dr.port.ts';
 import { VeeTables } from './vee.ts';
 import { UserTables } from './users.ts';
 
@@ -51,6 +59,9 @@ export class SqliteStore implements Store {
   private readonly users: UserTables;
   private readonly billing: BillingTables;
   private readonly settlement: SettlementTables;
+  private readonly consent: ConsentTables;
+  private readonly firmware: FirmwareTables;
+  private readonly dr: DrTables;
   private readonly runner: Database.Transaction<(fn: () => unknown) => unknown>;
   private readonly dataVersion: Database.Statement<[], number>;
   private seenVersion = -1;
@@ -69,6 +80,9 @@ export class SqliteStore implements Store {
     this.users = new UserTables(db);
     this.billing = new BillingTables(db);
     this.settlement = new SettlementTables(db);
+    this.consent = new ConsentTables(db);
+    this.firmware = new FirmwareTables(db);
+    this.dr = new DrTables(db);
     this.runner = db.transaction((fn: () => unknown) => fn());
     this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   }
@@ -432,4 +446,113 @@ export class SqliteStore implements Store {
   async listSettlementRuns(filter: SettlementRunFilter, page: PageRequest): Promise<Page<SettlementRunHeader>> {
     return this.settlement.list(filter, page);
   }
+
+  async insertFirmwareKey(k: FirmwareKeyRecord): Promise<void> {
+    this.tx(() => this.firmware.putKey(k));
+  }
+
+  async listFirmwareKeys(vendor?: string): Promise<FirmwareKeyRecord[]> {
+    return this.firmware.listKeys(vendor);
+  }
+
+  async insertFirmwareImage(image: FirmwareImageRecord, bytes: Uint8Array): Promise<void> {
+    this.tx(() => this.firmware.putImage(image, bytes));
+  }
+
+  async getFirmwareImage(id: string): Promise<FirmwareImageRecord | undefined> {
+    return this.firmware.getImage(id);
+  }
+
+  async getFirmwareImageBytes(id: string): Promise<Uint8Array | undefined> {
+    return this.firmware.getImageBytes(id);
+  }
+
+  async listFirmwareImages(page: PageRequest): Promise<Page<FirmwareImageRecord>> {
+    return this.firmware.listImages(page);
+  }
+
+  async putFirmwareCampaign(c: FirmwareCampaignRecord): Promise<void> {
+    this.tx(() => this.firmware.putCampaign(c));
+  }
+
+  async getFirmwareCampaign(id: string): Promise<FirmwareCampaignRecord | undefined> {
+    return this.firmware.getCampaign(id);
+  }
+
+  async listFirmwareCampaigns(filter: { readonly state?: FirmwareCampaignState }, page: PageRequest): Promise<Page<FirmwareCampaignRecord>> {
+    return this.firmware.listCampaigns(filter, page);
+  }
+
+  async putFirmwareJobs(jobs: readonly FirmwareJobRecord[]): Promise<void> {
+    this.tx(() => this.firmware.putJobs(jobs));
+  }
+
+  async getFirmwareJob(campaignId: string, meterId: string): Promise<FirmwareJobRecord | undefined> {
+    return this.firmware.getJob(campaignId, meterId);
+  }
+
+  async listFirmwareJobs(campaignId: string, filter: FirmwareJobFilter, page: PageRequest): Promise<Page<FirmwareJobRecord>> {
+    return this.firmware.listJobs(campaignId, filter, page);
+  }
+
+  async tallyFirmwareJobs(campaignId: string): Promise<FirmwareJobTally[]> {
+    return this.firmware.tally(campaignId);
+  }
+
+  async putThirdParty(p: ThirdPartyRecord): Promise<void> {
+    this.tx(() => this.consent.putParty(p));
+  }
+
+  async getThirdParty(id: string): Promise<ThirdPartyRecord | undefined> {
+    return this.consent.getParty(id);
+  }
+
+  async listThirdParties(filter: { readonly status?: ThirdPartyRecord['status'] }): Promise<ThirdPartyRecord[]> {
+    return this.consent.listParties(filter);
+  }
+
+  async putThirdPartyKey(k: ThirdPartyKeyRecord): Promise<void> {
+    this.tx(() => this.consent.putKey(k));
+  }
+
+  async getThirdPartyKey(keyId: string): Promise<ThirdPartyKeyRecord | undefined> {
+    return this.consent.getKey(keyId);
+  }
+
+  async listThirdPartyKeys(thirdPartyId: string): Promise<ThirdPartyKeyRecord[]> {
+    return this.consent.listKeys(thirdPartyId);
+  }
+
+  async putConsent(c: ConsentRecord): Promise<void> {
+    this.tx(() => this.consent.putConsent(c));
+  }
+
+  async getConsent(id: string): Promise<ConsentRecord | undefined> {
+    return this.consent.getConsent(id);
+  }
+
+  async listConsents(filter: ConsentFilter, page: PageRequest): Promise<Page<ConsentRecord>> {
+    return this.consent.listConsents(filter, page);
+  }
+
+  async appendConsentAccess(e: ConsentAccessInput): Promise<void> {
+    this.tx(() => this.consent.appendAccess(e));
+  }
+
+  async listConsentAccess(filter: ConsentAccessFilter, page: PageRequest): Promise<Page<ConsentAccessEntry>> {
+    return this.consent.listAccess(filter, page);
+  }
+
+  // Peak events (demand response, src/store/dr.port.ts)
+  async putDrEvent(e: DrEventRecord): Promise<void> { this.tx(() => this.dr.putEvent(e)); }
+  async getDrEvent(id: string): Promise<DrEventRecord | undefined> { return this.dr.getEvent(id); }
+  async listDrEvents(filter: DrEventFilter, page: PageRequest): Promise<Page<DrEventRecord>> { return this.dr.listEvents(filter, page); }
+  async putDrTargets(eventId: string, targets: readonly DrTargetRecord[]): Promise<void> { this.tx(() => this.dr.putTargets(eventId, targets)); }
+  async listDrTargets(eventId: string): Promise<DrTargetRecord[]> { return this.dr.listTargets(eventId); }
+  async putDrResponse(r: DrResponseRecord): Promise<void> { this.tx(() => this.dr.putResponse(r)); }
+  async listDrResponses(eventId: string): Promise<DrResponseRecord[]> { return this.dr.listResponses(eventId); }
+  async putDrDeliveries(rows: readonly DrDeliveryRecord[]): Promise<void> { this.tx(() => this.dr.putDeliveries(rows)); }
+  async listDrDeliveries(eventId: string): Promise<DrDeliveryRecord[]> { return this.dr.listDeliveries(eventId); }
+  async putDrPerformance(eventId: string, rows: readonly DrPerformanceRecord[]): Promise<void> { this.tx(() => this.dr.putPerformance(eventId, rows)); }
+  async listDrPerformance(eventId: string): Promise<DrPerformanceRecord[]> { return this.dr.listPerformance(eventId); }
 }

@@ -14,7 +14,10 @@ import { LoginPage } from './pages/login.tsx';
 import { MeterPage } from './pages/meter.tsx';
 import { PortalPage } from './pages/portal.tsx';
 import { SecurityPage } from './pages/security.tsx';
+import { ConsentsPage } from './pages/consents.tsx';
 import { VeePage } from './pages/vee.tsx';
+import { FirmwarePage } from './pages/firmware.tsx';
+import { DrPage } from './pages/dr.tsx';
 
 type State = { status: 'loading' } | { status: 'anonymous'; message?: string } | { status: 'in'; session: Session };
 
@@ -78,8 +81,13 @@ function Pages({ session }: { session: Session }) {
   if (outage && can(session, 'outages:read')) return <OutagePage id={decodeURIComponent(outage[1]!)} />;
   if (path === '/outages' && can(session, 'outages:read')) return <OutagesPage />;
   if (path === '/vee' && can(session, 'vee:read')) return <VeePage />;
+  const campaign = /^\/firmware(?:\/(.+))?$/.exec(path);
+  if (campaign && can(session, 'firmware:read')) return <FirmwarePage id={campaign[1] ? decodeURIComponent(campaign[1]) : undefined} />;
   if (path === '/audit' && can(session, 'audit:read')) return <AuditPage />;
+  const drEvent = /^\/dr(?:\/(.+))?$/.exec(path);
+  if (drEvent && can(session, 'dr:read')) return <DrPage id={drEvent[1] ? decodeURIComponent(drEvent[1]) : undefined} />;
   if (path === '/security' && can(session, 'audit:read')) return <SecurityPage />;
+  if (path === '/consents' && can(session, 'consents:read')) return <ConsentsPage />;
   return <FleetPage />;
 }
 
@@ -100,8 +108,11 @@ function Shell({ session, onLogout, children }: { session?: Session; onLogout?: 
     { href: '/map', label: t('nav.map'), show: can(session, 'topology:read') },
     { href: '/outages', label: t('nav.outages'), show: can(session, 'outages:read') },
     { href: '/vee', label: t('nav.vee'), show: can(session, 'vee:read') },
+    { href: '/firmware', label: t('firmware.nav'), show: can(session, 'firmware:read') },
     { href: '/security', label: t('nav.security'), show: can(session, 'audit:read') },
+    { href: '/consents', label: t('consent.nav'), show: can(session, 'consents:read') },
     { href: '/audit', label: t('nav.audit'), show: can(session, 'audit:read') },
+    { href: '/dr', label: t('dr.nav'), show: can(session, 'dr:read') },
   ] : [];
   return (
     <>

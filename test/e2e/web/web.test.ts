@@ -272,7 +272,8 @@ describe('web: console and customer portal in headless Chromium', { skip: !haveC
   it('administrator: a failed sign-in appears among the security alerts without reloading, and on the overview', STEP, async () => {
     const { page, context } = await newPage(browser);
     await login(page, server.url, users.find((u) => u.role === 'admin')!);
-    await page.getByRole('link', { name: 'Security', exact: true }).click();
+    await page.getByRole('link', { name: 'Security', exact: true }).waitFor();
+    await page.goto(`${server.url}/security`); // a page's own URL loads it directly
     await page.getByRole('heading', { name: 'Security alerts' }).waitFor();
     const stranger = `intruder${Date.now()}`;
     assert.equal(await page.locator('tbody tr', { hasText: stranger }).count(), 0);

@@ -4,8 +4,9 @@
  *
  * Class ids: DOMAIN.md §2.2 [verified against Gurux ObjectType]. Attribute and method layouts
  * follow the Blue Book (IEC 62056-6-2) as implemented by Gurux and dlms-cosem; the rows marked
- * `unverified` could not be confirmed against DOMAIN.md or the corpus (image-transfer methods are
- * UNVERIFIED in DOMAIN.md §2.2 as well). `any` is the Blue Book's CHOICE (a value of any type).
+ * `unverified` could not be confirmed against DOMAIN.md or the corpus. Image transfer (18): attribute
+ * types and method ids 1..4 checked against Gurux.DLMS.Python GXDLMSImageTransfer and the GXF/OSGP
+ * DLMS adapter (docs/dlms-image-transfer.md). `any` is the Blue Book's CHOICE (a value of any type).
  */
 import type { DlmsType } from '../axdr/types.ts';
 
@@ -100,7 +101,6 @@ export const COSEM_CLASSES = {
       { id: 1, name: 'image_transfer_initiate' }, { id: 2, name: 'image_block_transfer' },
       { id: 3, name: 'image_verify' }, { id: 4, name: 'image_activate' },
     ],
-    unverified: true,
   },
   activityCalendar: {
     classId: 20, name: 'Activity calendar', version: 0,

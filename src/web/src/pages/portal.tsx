@@ -9,6 +9,8 @@ import { ErrorNote, useAsync } from '../use-async.tsx';
 import { AdvicePage } from './portal-advice.tsx';
 import { BillPage } from './portal-bill.tsx';
 import { OutageBanner, OutageStatus } from './portal-outage.tsx';
+import { SharingPage } from './portal-sharing.tsx';
+import { PeakBanner, PortalEventsPage } from './portal-events.tsx';
 import { TableAlternative } from '../table-alternative.tsx';
 
 interface PortalMeters { premise: string; zone: string; meters: { meter: { id: string; kind: string; tags: string[] }; channels: { obis: string }[] }[] }
@@ -41,6 +43,8 @@ const PORTAL_PAGES = [
   { path: '/portal/bill', key: 'bill' },
   { path: '/portal/advice', key: 'advice' },
   { path: '/portal/outage', key: 'outage' },
+  { path: '/portal/sharing', key: 'sharing', label: 'consent.portal.nav' },
+  { path: '/portal/events', key: 'events', label: 'dr.portal.nav' },
 ] as const;
 
 export function PortalPage({ premise, path }: { premise?: string; path: string }) {
@@ -53,7 +57,7 @@ export function PortalPage({ premise, path }: { premise?: string; path: string }
   const q = premise ? `?premise=${encodeURIComponent(premise)}` : '';
   return (
     <section aria-labelledby="portal-title" className="portal">
-      <h1 id="portal-title" ref={heading}>{t(`portal.pages.${page.key}`)}</h1>
+      <h1 id="portal-title" ref={heading}>{t('label' in page ? page.label : `portal.pages.${page.key}`)}</h1>
       {operatorView && (
         <p className="notice" role="note">
           {premise ? t('portal.operatorView', { premise }) : t('portal.operatorPick')}{' '}
@@ -65,7 +69,7 @@ export function PortalPage({ premise, path }: { premise?: string; path: string }
           <nav className="subnav" aria-label={t('portal.pagesLabel')}>
             <ul>
               {PORTAL_PAGES.map((p) => (
-                <li key={p.key}><Link href={`${p.path}${q}`} aria-current={p === page ? 'page' : undefined}>{t(`portal.pages.${p.key}`)}</Link></li>
+                <li key={p.key}><Link href={`${p.path}${q}`} aria-current={p === page ? 'page' : undefined}>{t('label' in p ? p.label : `portal.pages.${p.key}`)}</Link></li>
               ))}
             </ul>
           </nav>
@@ -74,6 +78,7 @@ export function PortalPage({ premise, path }: { premise?: string; path: string }
             <>
               <p className="muted">{t('portal.premise', { premise: meters.data.premise, meters: meters.data.meters.map((m) => m.meter.id).join(', ') })}</p>
               {page.key !== 'outage' && <OutageBanner premise={premise} />}
+              {page.key !== 'events' && <PeakBanner premise={premise} />}
               {page.key === 'usage' && (
                 <>
                   <LiveNow premise={premise} />
@@ -84,6 +89,8 @@ export function PortalPage({ premise, path }: { premise?: string; path: string }
               {page.key === 'bill' && <BillPage premise={premise} />}
               {page.key === 'advice' && <AdvicePage premise={premise} zone={meters.data.zone} />}
               {page.key === 'outage' && <OutageStatus premise={premise} />}
+              {page.key === 'sharing' && <SharingPage premise={premise} />}
+              {page.key === 'events' && <PortalEventsPage premise={premise} zone={meters.data.zone} />}
             </>
           )}
         </>

@@ -1,0 +1,99 @@
+// Peak events end to end in headless Chromium: `meterstack start` seeds a past and an upcoming demo
+// event; an operator creates one for a customer's home in the console; the customer sees the notice
+// in the portal and acknowledges it; the operator sees the answer. axe on every page.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { childEnv, killAll, SIM_READY, startServer, tempDir, type Server } from '../process.ts';
+import { axe, describeViolations, haveChromium, launch, newPage } from './browser.ts';
+import { ensureBundle } from '../../../scripts/web-bundle.mjs';
+
+interface Demo { username: string; password: string; role: string; premise?: string }
+const STEP = { timeout: 60_000 };
+
+function demoUsers(stdout: string): Demo[] {
+  const block = /created demo users[^\n]*\n((?: {2}\S+ +\S+ +\([^\n]*\)\n)+)/.exec(stdout);
+  assert.ok(block, `the first start prints the demo users\n${stdout}`);
+  return block[1]!.trim().split('\n').map((line) => {
+    const m = /^(\S+) +(\S+) +\((\S+?)(?:, premise (\S+?):.*)?\)$/.exec(line.trim())!;
+    return { username: m[1]!, password: m[2]!, role: m[3]!, ...(m[4] ? { premise: m[4] } : {}) };
+  });
+}
+
+async function login(page: Page, base: string, user: Demo, path: string): Promise<void> {
+  await page.goto(`${base}${path}`);
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function noSeriousA11yIssues(page: Page, where: string): Promise<void> {
+  const v = (await axe(page)).filter((x) => x.impact === 'serious' || x.impact === 'critical');
+  assert.equal(v.length, 0, `${where}: axe found serious or critical violations\n${describeViolations(v)}`);
+}
+
+describe('web: peak events (demand response) in headless Chromium', { skip: !haveChromium() && !process.env.CI ? 'no /usr/bin/chromium (apt-get install chromium)' : false }, () => {
+  const data = tempDir('e2e-dr');
+  let server: Server;
+  let browser: Browser;
+  let users: Demo[];
+
+  before(async () => {
+    await ensureBundle({ log: () => undefined });
+    [server, browser] = await Promise.all([
+      startServer(['--data', data.dir, '--meters', '30', '--history', '2', '--no-mqtt', '--no-coap', '--no-dlms'], childEnv()),
+      launch(),
+    ]);
+    await server.waitFor(SIM_READY, 90_000);
+    await server.waitFor(/demand response: a past and an upcoming demo peak event/, 30_000);
+    users = demoUsers(server.stdout);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await killAll();
+    data.remove();
+  });
+
+  it('operator creates a peak event for a home; the customer sees the notice and acknowledges it', STEP, async () => {
+    const operator = users.find((u) => u.role === 'operator')!;
+    const customer = users.find((u) => u.role === 'customer')!;
+    const op = await newPage(browser);
+    await login(op.page, server.url, operator, '/dr');
+    await op.page.getByRole('heading', { level: 1, name: 'Peak events' }).waitFor();
+    // The demo events of the first start are listed.
+    await op.page.getByRole('link', { name: 'Tomorrow\'s evening peak' }).waitFor();
+    await op.page.getByLabel('Name').fill('E2E peak');
+    await op.page.getByLabel('Level').selectOption('3');
+    await op.page.getByRole('textbox', { name: 'Premises' }).fill(customer.premise!);
+    await op.page.getByLabel('What customers should do').fill('Please run the dishwasher after 20:00.');
+    await op.page.getByRole('button', { name: 'Create event' }).click();
+    await op.page.getByText('Peak event “E2E peak” created').waitFor();
+    await op.page.getByRole('link', { name: 'E2E peak' }).waitFor();
+    await noSeriousA11yIssues(op.page, 'console: peak events');
+
+    const c = await newPage(browser);
+    await login(c.page, server.url, customer, '/portal/events');
+    const notice = c.page.getByTestId('peak-notice').filter({ hasText: 'E2E peak' });
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /Please run the dishwasher after 20:00\./);
+    assert.match(await notice.innerText(), /Critical demand on the grid/);
+    await noSeriousA11yIssues(c.page, 'portal: peak events');
+    await notice.getByRole('button', { name: 'Got it' }).click();
+    await notice.getByTestId('peak-acknowledged').waitFor();
+    // Other portal pages carry a banner while an event is announced.
+    await c.page.getByRole('link', { name: 'My energy' }).click();
+    await c.page.getByTestId('peak-banner').waitFor();
+    await c.context.close();
+
+    await op.page.getByRole('link', { name: 'E2E peak' }).click();
+    await op.page.getByRole('heading', { level: 1, name: 'E2E peak' }).waitFor();
+    await op.page.getByText('1 acknowledged, 0 opted out').waitFor();
+    await noSeriousA11yIssues(op.page, 'console: peak event detail');
+    // The operator's view of the customer's notices is read-only.
+    await op.page.goto(`${server.url}/portal/events?premise=${customer.premise}`);
+    await op.page.getByTestId('peak-notice').filter({ hasText: 'E2E peak' }).waitFor();
+    assert.equal(await op.page.getByRole('button', { name: 'I can\'t take part' }).count(), 0);
+    await op.context.close();
+  });
+});
