@@ -3,30 +3,10 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { MeterstackError } from '../../model/index.ts';
-import type { BillView, Services } from '../../services/index.ts';
-import { loadConfig } from '../../app/config.ts';
-import { openPlatform } from '../../app/platform.ts';
-import { reportError } from '../output.ts';
+import type { BillView } from '../../services/index.ts';
+import { cliActor, DATA_OPTION, withServices } from '../with-services.ts';
 
 type DataOpt = { data?: string };
-const dataOption = ['--data <dir>', 'data directory (env METERSTACK_DATA, default ./data)'] as const;
-const actor = (): string => `cli:${process.env.USER ?? 'unknown'}`;
-
-/** Open the platform (no simulator, no listeners), run `fn`, close; errors print their code and exit non-zero. */
-async function withServices(opts: DataOpt, fn: (s: Services) => Promise<number | void>): Promise<void> {
-  let code = 0;
-  try {
-    const platform = await openPlatform(loadConfig({ ...(opts.data ? { data: opts.data } : {}), sim: false }));
-    try {
-      code = (await fn(platform.services)) ?? 0;
-    } finally {
-      await platform.close();
-    }
-  } catch (e) {
-    code = reportError(e);
-  }
-  if (code !== 0) process.exit(code);
-}
 
 /** A tariff document as JSON, or YAML when the file says so by its extension. */
 function readDocument(file: string): unknown {
@@ -61,22 +41,22 @@ export function printBill(v: BillView): string {
 export function registerBilling(program: Command): void {
   const tariff = program.command('tariff').description('tariffs: add versions, list, show');
   tariff.command('add').description('validate and store tariff documents (JSON or YAML, docs/tariffs.md) as their next version')
-    .argument('<files...>', 'tariff documents').option(...dataOption)
+    .argument('<files...>', 'tariff documents').option(...DATA_OPTION)
     .action((files: string[], opts: DataOpt) => withServices(opts, async (s) => {
       for (const f of files) {
-        const v = await s.tariffs.addVersion(readDocument(f), actor());
+        const v = await s.tariffs.addVersion(readDocument(f), cliActor());
         process.stdout.write(`${v.id} v${v.version} effective ${v.effectiveFrom} (sha256 ${v.fingerprint.slice(0, 12)})\n`);
       }
     }));
-  tariff.command('list').description('tariffs with their newest version').option(...dataOption)
+  tariff.command('list').description('tariffs with their newest version').option(...DATA_OPTION)
     .action((opts: DataOpt) => withServices(opts, async (s) => {
       for (const t of await s.tariffs.list()) process.stdout.write(`${t.id}\tv${t.version}\t${t.effectiveFrom}\n`);
     }));
 
   program.command('prices').description('import a price feed: CSV start,price[,end] with prices per kWh')
-    .argument('<feed>', 'feed name the tariffs refer to, e.g. nl-day-ahead').argument('<file>', 'CSV file').option(...dataOption)
+    .argument('<feed>', 'feed name the tariffs refer to, e.g. nl-day-ahead').argument('<file>', 'CSV file').option(...DATA_OPTION)
     .action((feed: string, file: string, opts: DataOpt) => withServices(opts, async (s) => {
-      const r = await s.tariffs.importPrices(feed, readFileSync(file, 'utf8'), actor());
+      const r = await s.tariffs.importPrices(feed, readFileSync(file, 'utf8'), cliActor());
       process.stdout.write(`${r.feed}: ${r.prices} prices ${new Date(r.from * 1000).toISOString()} .. ${new Date(r.to * 1000).toISOString()}\n`);
     }));
 
@@ -86,31 +66,31 @@ export function registerBilling(program: Command): void {
     .requiredOption('--zone <iana>', 'time zone of the bill periods, e.g. Europe/Amsterdam').option('--cycle <day>', 'cycle day 1–28', '1')
     .requiredOption('--supplier <code>', 'supplier party code').requiredOption('--brp <code>', 'balance responsible party code')
     .requiredOption('--grid-area <code>', 'grid area code').option('--premise <id>', 'premise').option('--capacity-exempt', 'no capacity charge (social tariff)')
-    .option(...dataOption)
+    .option(...DATA_OPTION)
     .action((o: DataOpt & { id: string; name: string; tariff: string; zone: string; cycle: string; supplier: string; brp: string; gridArea: string; premise?: string; capacityExempt?: boolean }) => withServices(o, async (s) => {
       const a = await s.accounts.upsert({
         id: o.id, name: o.name, tariffId: o.tariff, timeZone: o.zone, cycleDay: Number(o.cycle), market: { supplier: o.supplier, brp: o.brp, gridArea: o.gridArea },
         ...(o.premise ? { premise: o.premise } : {}), ...(o.capacityExempt ? { capacityExempt: true } : {}),
-      }, actor());
+      }, cliActor());
       process.stdout.write(`account ${a.id} on ${a.tariffId}, cycle day ${a.cycleDay}\n`);
     }));
   account.command('assign').description('let a meter serve the account from an instant (ends the previous meter there: a meter exchange)')
-    .argument('<account>').argument('<meter>').requiredOption('--from <iso>', 'ISO 8601 with offset').option(...dataOption)
+    .argument('<account>').argument('<meter>').requiredOption('--from <iso>', 'ISO 8601 with offset').option(...DATA_OPTION)
     .action((acc: string, meter: string, o: DataOpt & { from: string }) => withServices(o, async (s) => {
-      const rows = await s.accounts.assignMeter(acc, meter, o.from, actor());
+      const rows = await s.accounts.assignMeter(acc, meter, o.from, cliActor());
       for (const r of rows) process.stdout.write(`${r.meterId} serves ${r.accountId} ${new Date(r.from * 1000).toISOString()} .. ${r.to === undefined ? 'open' : new Date(r.to * 1000).toISOString()}\n`);
     }));
 
   const bill = program.command('bill').description('bill an account for local dates [from, to), or explain a line of a stored bill')
     .argument('[account]', 'account id').option('--from <date>', 'first local date YYYY-MM-DD').option('--to <date>', 'local date after the last (exclusive)')
-    .option('--json', 'print the bill as JSON').option(...dataOption)
+    .option('--json', 'print the bill as JSON').option(...DATA_OPTION)
     .action((acc: string | undefined, o: DataOpt & { from?: string; to?: string; json?: boolean }) => withServices(o, async (s) => {
       if (!acc || !o.from || !o.to) throw new MeterstackError('BILL_PERIOD_INVALID', 'give the account, --from and --to (local dates YYYY-MM-DD)');
-      const v = await s.billing.bill(acc, o.from, o.to, actor());
+      const v = await s.billing.bill(acc, o.from, o.to, cliActor());
       process.stdout.write(o.json ? `${JSON.stringify(v, null, 2)}\n` : printBill(v));
     }));
   bill.command('explain').description('the intervals (or days, or peak) behind one line of a stored bill')
-    .argument('<bill>', 'bill id').argument('<line>', 'line number').option('--json', 'print as JSON').option(...dataOption)
+    .argument('<bill>', 'bill id').argument('<line>', 'line number').option('--json', 'print as JSON').option(...DATA_OPTION)
     // `--data` and `--json` may be parsed by the parent `bill` command: read them with the globals.
     .action((id: string, n: string, _o: unknown, cmd: Command) => withServices(cmd.optsWithGlobals<DataOpt & { json?: boolean }>(), async (s) => {
       const o = cmd.optsWithGlobals<DataOpt & { json?: boolean }>();
@@ -124,10 +104,10 @@ export function registerBilling(program: Command): void {
     }));
 
   program.command('billing-run').description('bill every account of a cycle for the period starting in a month, with progress')
-    .requiredOption('--cycle <day>', 'cycle day 1–28').requiredOption('--month <yyyy-mm>', 'month in which the bill periods start').option(...dataOption)
+    .requiredOption('--cycle <day>', 'cycle day 1–28').requiredOption('--month <yyyy-mm>', 'month in which the bill periods start').option(...DATA_OPTION)
     .action((o: DataOpt & { cycle: string; month: string }) => withServices(o, async (s) => {
       const bar = new SingleBar({ format: 'billing [{bar}] {percentage}% {value}/{total} accounts', noTTYOutput: true, notTTYSchedule: 2000, stream: process.stderr });
-      const { run, finished } = await s.billingRuns.start(Number(o.cycle), o.month, actor(), (done, total) => bar.update(done, { total }));
+      const { run, finished } = await s.billingRuns.start(Number(o.cycle), o.month, cliActor(), (done, total) => bar.update(done, { total }));
       bar.start(run.total, 0);
       const r = await finished;
       bar.stop();

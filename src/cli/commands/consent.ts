@@ -1,28 +1,8 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../app/config.ts';
-import { openPlatform } from '../../app/platform.ts';
 import { epochToIso } from '../../model/index.ts';
-import type { ConsentView, Services, ThirdPartyRecord } from '../../services/index.ts';
-import { reportError } from '../output.ts';
+import type { ConsentView, ThirdPartyRecord } from '../../services/index.ts';
+import { cliActor, DATA_OPTION, withServices } from '../with-services.ts';
 
-const actor = (): string => `cli:${process.env.USER ?? 'unknown'}`;
-const dataOpt = ['--data <dir>', 'data directory (env METERSTACK_DATA, default ./data)'] as const;
-
-/** Opens the platform without the simulator, runs `fn`, closes, and exits with its code (errors reported). */
-async function run(opts: { data?: string }, fn: (s: Services) => Promise<number | void>): Promise<void> {
-  let code = 0;
-  try {
-    const platform = await openPlatform(loadConfig({ ...(opts.data ? { data: opts.data } : {}), sim: false }));
-    try {
-      code = (await fn(platform.services)) ?? 0;
-    } finally {
-      await platform.close();
-    }
-  } catch (e) {
-    code = reportError(e);
-  }
-  process.exit(code);
-}
 
 const partyLine = (p: ThirdPartyRecord): string =>
   `${p.id.padEnd(28)} ${p.status.padEnd(10)} ${p.country}  ${p.legalName}  (${p.purposes.join(', ')}; ${p.website})`;
@@ -40,19 +20,19 @@ export function registerConsent(program: Command): void {
     .requiredOption('--country <cc>', 'ISO 3166-1 two-letter country code')
     .requiredOption('--purposes <list>', 'comma-separated: energy-advice, switching, research, ev-charging')
     .option('--id <id>', 'id (default: from the legal name)')
-    .option(...dataOpt)
-    .action((o: { name: string; contact: string; website: string; country: string; purposes: string; id?: string; data?: string }) => run(o, async (s) => {
+    .option(...DATA_OPTION)
+    .action((o: { name: string; contact: string; website: string; country: string; purposes: string; id?: string; data?: string }) => withServices(o, async (s) => {
       const p = await s.thirdParties.add({
         ...(o.id ? { id: o.id } : {}), legalName: o.name, contact: o.contact, website: o.website, country: o.country, purposes: o.purposes.split(',').map((x) => x.trim()).filter(Boolean),
-      }, actor());
+      }, cliActor());
       process.stdout.write(`registered ${partyLine(p)}\n`);
     }));
   tp.command('list')
     .description('list the registry')
     .option('--status <s>', 'active | suspended | removed')
     .option('--json', 'as JSON')
-    .option(...dataOpt)
-    .action((o: { status?: ThirdPartyRecord['status']; json?: boolean; data?: string }) => run(o, async (s) => {
+    .option(...DATA_OPTION)
+    .action((o: { status?: ThirdPartyRecord['status']; json?: boolean; data?: string }) => withServices(o, async (s) => {
       const list = await s.thirdParties.list(o.status);
       process.stdout.write(o.json ? `${JSON.stringify(list, null, 2)}\n` : list.length ? `${list.map(partyLine).join('\n')}\n` : 'no third parties\n');
     }));
@@ -60,9 +40,9 @@ export function registerConsent(program: Command): void {
     tp.command(`${event} <id>`)
       .description(what)
       .option('--reason <text>', 'why (audited)')
-      .option(...dataOpt)
-      .action((id: string, o: { reason?: string; data?: string }) => run(o, async (s) => {
-        const p = await s.thirdParties.transition(id, event, actor(), o.reason);
+      .option(...DATA_OPTION)
+      .action((id: string, o: { reason?: string; data?: string }) => withServices(o, async (s) => {
+        const p = await s.thirdParties.transition(id, event, cliActor(), o.reason);
         process.stdout.write(`${partyLine(p)}\n`);
       }));
   }
@@ -70,14 +50,14 @@ export function registerConsent(program: Command): void {
     .description('issue an API key for the third party (printed this once; only its hash is kept)')
     .option('--label <label>', 'what the key is for', 'api')
     .option('--revoke <keyId>', 'revoke this key of the party instead')
-    .option(...dataOpt)
-    .action((id: string, o: { label: string; revoke?: string; data?: string }) => run(o, async (s) => {
+    .option(...DATA_OPTION)
+    .action((id: string, o: { label: string; revoke?: string; data?: string }) => withServices(o, async (s) => {
       if (o.revoke) {
-        const k = await s.thirdParties.revokeKey(id, o.revoke, actor());
+        const k = await s.thirdParties.revokeKey(id, o.revoke, cliActor());
         process.stdout.write(`revoked ${k.keyId} of ${id}\n`);
         return;
       }
-      const k = await s.thirdParties.issueKey(id, o.label, actor());
+      const k = await s.thirdParties.issueKey(id, o.label, cliActor());
       process.stdout.write(`key ${k.keyId} for ${id}, shown only this once — hand it over securely:\n  ${k.key}\n`);
     }));
 
@@ -89,8 +69,8 @@ export function registerConsent(program: Command): void {
     .option('--status <s>', 'active | revoked | expired')
     .option('--limit <n>', 'how many', '100')
     .option('--json', 'as JSON')
-    .option(...dataOpt)
-    .action((o: { premise?: string; party?: string; status?: 'active' | 'revoked' | 'expired'; limit: string; json?: boolean; data?: string }) => run(o, async (s) => {
+    .option(...DATA_OPTION)
+    .action((o: { premise?: string; party?: string; status?: 'active' | 'revoked' | 'expired'; limit: string; json?: boolean; data?: string }) => withServices(o, async (s) => {
       const page = await s.consents.list({
         ...(o.premise ? { premise: o.premise } : {}), ...(o.party ? { thirdPartyId: o.party } : {}), ...(o.status ? { status: o.status } : {}),
       }, { limit: Number(o.limit) || 100 });
@@ -99,9 +79,9 @@ export function registerConsent(program: Command): void {
   consent.command('revoke <id>')
     .description('revoke a customer\'s consent (e.g. fraud); the party\'s access stops at once')
     .requiredOption('--reason <text>', 'why (audited, shown to the customer)')
-    .option(...dataOpt)
-    .action((id: string, o: { reason: string; data?: string }) => run(o, async (s) => {
-      const c = await s.consents.revokeAsOperator(actor(), id, o.reason);
+    .option(...DATA_OPTION)
+    .action((id: string, o: { reason: string; data?: string }) => withServices(o, async (s) => {
+      const c = await s.consents.revokeAsOperator(cliActor(), id, o.reason);
       process.stdout.write(`${consentLine(c)}\n`);
     }));
 }

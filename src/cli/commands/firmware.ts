@@ -1,31 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { MeterstackError } from '../../model/index.ts';
-import { parseWindowSpec, type CampaignView, type Services } from '../../services/index.ts';
-import { loadConfig } from '../../app/config.ts';
-import { openPlatform } from '../../app/platform.ts';
-import { reportError } from '../output.ts';
+import { parseWindowSpec, type CampaignView } from '../../services/index.ts';
+import { cliActor, DATA_OPTION, withServices } from '../with-services.ts';
 
 type DataOpt = { data?: string };
-const dataOption = ['--data <dir>', 'data directory (env METERSTACK_DATA, default ./data)'] as const;
-const actor = (): string => `cli:${process.env.USER ?? 'unknown'}`;
 const list = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 const out = (s: string): void => { process.stdout.write(`${s}\n`); };
-
-async function withServices(opts: DataOpt, fn: (s: Services) => Promise<number | void>): Promise<void> {
-  let code = 0;
-  try {
-    const platform = await openPlatform(loadConfig({ ...(opts.data ? { data: opts.data } : {}), sim: false }));
-    try {
-      code = (await fn(platform.services)) ?? 0;
-    } finally {
-      await platform.close();
-    }
-  } catch (e) {
-    code = reportError(e);
-  }
-  if (code !== 0) process.exit(code);
-}
 
 function readFile(file: string): Buffer {
   try {
@@ -67,12 +48,12 @@ export function registerFirmware(program: Command): void {
 
   const key = fw.command('key').description('vendor firmware signing keys (public keys only)');
   key.command('add').description('register a vendor\'s Ed25519 or ECDSA P-256 public key (PEM or base64 DER SPKI)')
-    .argument('<file>', 'public key file').requiredOption('--vendor <vendor>', 'the vendor whose images it signs').option('--label <text>', 'a note').option(...dataOption)
+    .argument('<file>', 'public key file').requiredOption('--vendor <vendor>', 'the vendor whose images it signs').option('--label <text>', 'a note').option(...DATA_OPTION)
     .action((file: string, opts: DataOpt & { vendor: string; label?: string }) => withServices(opts, async (s) => {
-      const k = await s.firmware.addKey({ vendor: opts.vendor, publicKey: readFile(file).toString('utf8'), ...(opts.label ? { label: opts.label } : {}) }, actor());
+      const k = await s.firmware.addKey({ vendor: opts.vendor, publicKey: readFile(file).toString('utf8'), ...(opts.label ? { label: opts.label } : {}) }, cliActor());
       out(`${k.id}\t${k.vendor}\t${k.algorithm}`);
     }));
-  key.command('list').description('registered signing keys').option('--vendor <vendor>').option(...dataOption)
+  key.command('list').description('registered signing keys').option('--vendor <vendor>').option(...DATA_OPTION)
     .action((opts: DataOpt & { vendor?: string }) => withServices(opts, async (s) => {
       for (const k of await s.firmware.listKeys(opts.vendor)) out(`${k.id}\t${k.vendor}\t${k.algorithm}\t${k.label ?? ''}`);
     }));
@@ -84,15 +65,15 @@ export function registerFirmware(program: Command): void {
     .requiredOption('--image-version <version>', 'the version the meter reports once it runs the image')
     .option('--identifier <id>', 'image identifier the meter sees (default <vendor>-<version>)')
     .option('--signature <base64>', 'signature over the file\'s bytes, base64').option('--signature-file <file>', 'signature file (raw or base64)')
-    .option(...dataOption)
+    .option(...DATA_OPTION)
     .action((file: string, opts: DataOpt & { vendor: string; model: string[]; imageVersion: string; identifier?: string; signature?: string; signatureFile?: string }) => withServices(opts, async (s) => {
       const bytes = readFile(file);
       const i = await s.firmware.addImage({
         vendor: opts.vendor, models: opts.model, version: opts.imageVersion, ...(opts.identifier ? { identifier: opts.identifier } : {}), signature: signatureOf(opts),
-      }, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), actor());
+      }, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), cliActor());
       out(`${i.id}\t${i.vendor}\t${i.models.join(',')}\t${i.version}\t${i.size} bytes\tsha256 ${i.sha256}\tkey ${i.keyId}`);
     }));
-  image.command('list').description('stored images, newest first').option(...dataOption)
+  image.command('list').description('stored images, newest first').option(...DATA_OPTION)
     .action((opts: DataOpt) => withServices(opts, async (s) => {
       for (const i of (await s.firmware.listImages({ limit: 1000 })).items) out(`${i.id}\t${i.vendor}\t${i.models.join(',')}\t${i.version}\t${i.size} bytes`);
     }));
@@ -105,7 +86,7 @@ export function registerFirmware(program: Command): void {
     .option('--canary <n>', 'meters in the canary wave', Number).option('--batch <n>', 'meters per later wave', Number)
     .option('--threshold <share>', 'failed share of a wave that halts the campaign (0.1 = more than 10 %)', Number)
     .option('--concurrency <n>', 'upgrades at once', Number).option('--window <spec>', 'local window for new upgrades, e.g. "Europe/Amsterdam 22:00-05:00"')
-    .option('--json', 'print the campaign as JSON').option(...dataOption)
+    .option('--json', 'print the campaign as JSON').option(...DATA_OPTION)
     .action((opts: DataOpt & {
       image: string; name?: string; vendor?: string; model?: string[]; fromVersion?: string[]; feeder?: string; transformer?: string; gridArea?: string; meters?: string[];
       canary?: number; batch?: number; threshold?: number; concurrency?: number; window?: string; json?: boolean;
@@ -120,17 +101,17 @@ export function registerFirmware(program: Command): void {
         ...(opts.canary !== undefined ? { canary: opts.canary } : {}), ...(opts.batch !== undefined ? { batch: opts.batch } : {}),
         ...(opts.threshold !== undefined ? { threshold: opts.threshold } : {}), ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
         ...(opts.window ? { window: parseWindowSpec(opts.window) } : {}),
-      }, actor());
+      }, cliActor());
       out(opts.json ? JSON.stringify(c) : printCampaign(c));
     }));
   for (const action of ['start', 'halt', 'resume', 'cancel'] as const) {
     campaign.command(action).description({
       start: 'start a draft campaign', halt: 'halt: no new upgrades; in-flight ones stop at their next block',
       resume: 'resume a halted campaign', cancel: 'cancel for good (pending meters are skipped)',
-    }[action]).argument('<id>').option(...dataOption)
-      .action((id: string, opts: DataOpt) => withServices(opts, async (s) => out(printCampaign(await s.firmware[action](id, actor())))));
+    }[action]).argument('<id>').option(...DATA_OPTION)
+      .action((id: string, opts: DataOpt) => withServices(opts, async (s) => out(printCampaign(await s.firmware[action](id, cliActor())))));
   }
-  campaign.command('status').description('a campaign\'s progress, or every campaign without an id').argument('[id]').option('--json').option(...dataOption)
+  campaign.command('status').description('a campaign\'s progress, or every campaign without an id').argument('[id]').option('--json').option(...DATA_OPTION)
     .action((id: string | undefined, opts: DataOpt & { json?: boolean }) => withServices(opts, async (s) => {
       const items = id ? [await s.firmware.getCampaign(id)] : (await s.firmware.listCampaigns({}, { limit: 100 })).items;
       out(opts.json ? JSON.stringify(id ? items[0] : items) : items.map(printCampaign).join('\n\n'));

@@ -4,35 +4,14 @@
 // axe on the list, the form, the confirm dialog and the detail page.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { childEnv, killAll, SIM_READY, startServer, tempDir, type Server } from '../process.ts';
 import { freePort } from '../mqtt-support.ts';
-import { axe, describeViolations, haveChromium, launch, newPage } from './browser.ts';
+import { haveChromium, launch, newPage } from './browser.ts';
+import { demoUsers, login, noSeriousA11yIssues, type Demo } from './demo.ts';
 import { ensureBundle } from '../../../scripts/web-bundle.mjs';
 
-interface Demo { username: string; password: string; role: string }
 const STEP = { timeout: 90_000 };
-
-function demoUsers(stdout: string): Demo[] {
-  const block = /created demo users[^\n]*\n((?: {2}\S+ +\S+ +\([^\n]*\)\n)+)/.exec(stdout);
-  assert.ok(block, `the first start prints the demo users\n${stdout}`);
-  return block[1]!.trim().split('\n').map((line) => {
-    const m = /^(\S+) +(\S+) +\((\S+?)(?:, premise (\S+?):.*)?\)$/.exec(line.trim())!;
-    return { username: m[1]!, password: m[2]!, role: m[3]! };
-  });
-}
-
-async function login(page: Page, base: string, user: Demo, path: string): Promise<void> {
-  await page.goto(`${base}${path}`);
-  await page.getByLabel('Username').fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-async function noSeriousA11yIssues(page: Page, where: string): Promise<void> {
-  const v = await axe(page);
-  assert.equal(v.length, 0, `${where}: axe found serious or critical violations\n${describeViolations(v)}`);
-}
 
 describe('web: firmware campaigns in headless Chromium', { skip: !haveChromium() && !process.env.CI ? 'no /usr/bin/chromium (apt-get install chromium)' : false }, () => {
   const data = tempDir('e2e-web-firmware');

@@ -7,10 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { api, childEnv, killAll, SIM_READY, sleep, startServer, tempDir, within, type Server } from '../process.ts';
 import { openSqliteStore } from '../../../src/store/sqlite/index.ts';
-import { axe, describeViolations, haveChromium, launch, newPage, screenshot, type Watched } from './browser.ts';
+import { haveChromium, launch, newPage, screenshot, type Watched } from './browser.ts';
+import { demoUsers, login, noSeriousA11yIssues, type Demo } from './demo.ts';
 import { ensureBundle } from '../../../scripts/web-bundle.mjs';
 
 const DAY = 86_400;
@@ -20,7 +21,6 @@ const STEP = { timeout: 60_000 };
 const CHART_MS = 1000;
 const iso = (t: number): string => new Date(t * 1000).toISOString();
 
-interface Demo { username: string; password: string; role: string; premise?: string }
 
 /** The local date (Europe/Amsterdam, the simulated fleet's zone) of an instant. */
 const localDate = (t: number): string => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(t * 1000);
@@ -45,15 +45,6 @@ async function seedOutages(dbPath: string, meters: readonly string[], now: numbe
   }
 }
 
-function demoUsers(stdout: string): Demo[] {
-  const block = /created demo users[^\n]*\n((?: {2}\S+ +\S+ +\([^\n]*\)\n)+)/.exec(stdout);
-  assert.ok(block, `the first start prints the demo users\n${stdout}`);
-  return block[1]!.trim().split('\n').map((line) => {
-    const m = /^(\S+) +(\S+) +\((\S+?)(?:, premise (\S+?):.*)?\)$/.exec(line.trim())!;
-    return { username: m[1]!, password: m[2]!, role: m[3]!, ...(m[4] ? { premise: m[4] } : {}) };
-  });
-}
-
 /** A year of quarter-hours for one channel: a daily shape, estimated runs, a missing day and spikes for VEE to flag. */
 function yearOfReadings(meter: string, start: number, days: number) {
   const n = days * 96;
@@ -71,20 +62,8 @@ function yearOfReadings(meter: string, start: number, days: number) {
   return { meter, channel: '1-0:1.8.0', start: iso(start), intervalS: Q, values, quality };
 }
 
-async function login(page: Page, base: string, user: Demo, path = '/'): Promise<void> {
-  await page.goto(`${base}${path}`);
-  await page.getByLabel('Username').fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
 function cspViolations(w: Watched): string[] {
   return w.errors.filter((e) => /Content Security Policy/i.test(e));
-}
-
-async function noSeriousA11yIssues(page: Page, where: string): Promise<void> {
-  const v = await axe(page);
-  assert.equal(v.length, 0, `${where}: axe found serious or critical WCAG 2.1 A/AA violations\n${describeViolations(v)}`);
 }
 
 describe('web: console and customer portal in headless Chromium', { skip: !haveChromium() && !process.env.CI ? 'no /usr/bin/chromium (apt-get install chromium)' : false }, () => {
