@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { childEnv, killAll, SIM_READY, startServer, tempDir, type Server } from '../process.ts';
-import { haveChromium, launch, newPage } from './browser.ts';
+import { haveChromium, launch, newPage, screenshot } from './browser.ts';
 import { demoUsers, login, noSeriousA11yIssues, type Demo } from './demo.ts';
 import { ensureBundle } from '../../../scripts/web-bundle.mjs';
 
@@ -44,6 +44,7 @@ describe('web: consent and third-party data sharing in headless Chromium', { ski
     assert.match(await mine.innerText(), /Energy advice\s+Energy used\s+Daily/);
     await page.getByText('Nobody has read your data yet.').waitFor();
     await noSeriousA11yIssues(page, 'my data sharing');
+    await screenshot(page, 'portal-sharing');
 
     await page.getByLabel('Third party').selectOption({ label: 'Delta Institute for Energy Research (NL)' });
     await page.getByLabel('Purpose').selectOption('research');
@@ -75,6 +76,7 @@ describe('web: consent and third-party data sharing in headless Chromium', { ski
     assert.equal(await page.getByRole('button', { name: 'Suspend' }).count(), 0, 'an operator reads the registry; security officers change it');
     await page.getByRole('rowheader', { name: customer.premise! }).first().waitFor();
     await noSeriousA11yIssues(page, 'consent console');
+    await screenshot(page, 'consents');
 
     await page.goto(`${server.url}/portal/sharing?premise=${customer.premise}`);
     await page.getByText('Only the customer can give or revoke consent.').waitFor();

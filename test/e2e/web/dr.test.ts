@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { childEnv, killAll, SIM_READY, startServer, tempDir, type Server } from '../process.ts';
-import { haveChromium, launch, newPage } from './browser.ts';
+import { haveChromium, launch, newPage, screenshot } from './browser.ts';
 import { demoUsers, login, noSeriousA11yIssues, type Demo } from './demo.ts';
 import { ensureBundle } from '../../../scripts/web-bundle.mjs';
 
@@ -58,6 +58,7 @@ describe('web: peak events (demand response) in headless Chromium', { skip: !hav
     assert.match(await notice.innerText(), /Please run the dishwasher after 20:00\./);
     assert.match(await notice.innerText(), /Critical demand on the grid/);
     await noSeriousA11yIssues(c.page, 'portal: peak events');
+    await screenshot(c.page, 'portal-events');
     await notice.getByRole('button', { name: 'Got it' }).click();
     await notice.getByTestId('peak-acknowledged').waitFor();
     // Other portal pages carry a banner while an event is announced.
@@ -69,6 +70,7 @@ describe('web: peak events (demand response) in headless Chromium', { skip: !hav
     await op.page.getByRole('heading', { level: 1, name: 'E2E peak' }).waitFor();
     await op.page.getByText('1 acknowledged, 0 opted out').waitFor();
     await noSeriousA11yIssues(op.page, 'console: peak event detail');
+    await screenshot(op.page, 'dr-event');
     // The operator's view of the customer's notices is read-only.
     await op.page.goto(`${server.url}/portal/events?premise=${customer.premise}`);
     await op.page.getByTestId('peak-notice').filter({ hasText: 'E2E peak' }).waitFor();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { childEnv, killAll, SIM_READY, startServer, tempDir, type Server } from '../process.ts';
 import { freePort } from '../mqtt-support.ts';
-import { haveChromium, launch, newPage } from './browser.ts';
+import { haveChromium, launch, newPage, screenshot } from './browser.ts';
 import { demoUsers, login, noSeriousA11yIssues, type Demo } from './demo.ts';
 import { ensureBundle } from '../../../scripts/web-bundle.mjs';
 
@@ -79,6 +79,7 @@ describe('web: firmware campaigns in headless Chromium', { skip: !haveChromium()
     assert.ok(await page.getByTestId('wave-table').getByRole('rowheader', { name: 'Canary' }).isVisible());
     if (failed > 0) assert.match(await page.getByTestId('failed-table').getByRole('link').first().getAttribute('href') ?? '', /^\/meters\//);
     await noSeriousA11yIssues(page, 'completed campaign');
+    await screenshot(page, 'firmware');
 
     await page.getByRole('link', { name: '← All campaigns' }).click();
     await page.getByTestId('campaign-table').waitFor();

@@ -261,6 +261,7 @@ describe('web: console and customer portal in headless Chromium', { skip: !haveC
     // The live stream recounts alerts within seconds; the page refreshes itself.
     await page.locator('tbody tr', { hasText: stranger }).filter({ hasText: 'Failed sign-in' }).waitFor({ timeout: 30_000 });
     await noSeriousA11yIssues(page, 'security alerts');
+    await screenshot(page, 'security');
     await page.getByRole('link', { name: 'Fleet', exact: true }).click();
     await page.getByTestId('alerts-card').getByText('Low:').waitFor();
     await context.close();
