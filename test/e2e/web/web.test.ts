@@ -541,4 +541,29 @@ describe('web: console and customer portal in headless Chromium', { skip: !haveC
     }
     await context.close();
   });
+
+  it('the firmware, consent, peak-event and security pages in Arabic, and the portal\'s data sharing and peak events on a phone', STEP, async () => {
+    const admin = await newPage(browser);
+    await login(admin.page, server.url, users.find((u) => u.role === 'admin')!);
+    await admin.page.getByRole('heading', { level: 1, name: 'Fleet overview' }).waitFor();
+    for (const [path, ready] of [['/firmware?lang=ar', 'main h2'], ['/consents?lang=ar', 'main table'], ['/dr?lang=ar', 'main table'], ['/security?lang=ar', '[data-testid="alert-counts"]']] as const) {
+      await admin.page.goto(`${server.url}${path}`);
+      await admin.page.locator('html[dir="rtl"][lang="ar"]').waitFor();
+      await admin.page.locator(ready).first().waitFor();
+      assert.match(await admin.page.getByRole('heading', { level: 1 }).innerText(), /[\u0600-\u06FF]/, path);
+      await noSeriousA11yIssues(admin.page, `${path} in Arabic`);
+    }
+    await admin.context.close();
+    const { page, context } = await newPage(browser, { width: 375, height: 812 });
+    await login(page, server.url, customer);
+    await page.getByRole('heading', { level: 1, name: 'My energy' }).waitFor();
+    for (const [path, ready] of [['/portal/sharing', '[data-testid="my-consents"]'], ['/portal/events?lang=ar', 'main h2']] as const) {
+      await page.goto(`${server.url}${path}`);
+      await page.locator(ready).first().waitFor();
+      const widths = await page.evaluate('[document.documentElement.scrollWidth, window.innerWidth]') as [number, number];
+      assert.ok(widths[0] <= widths[1], `${path}: no horizontal overflow at phone width: ${widths}`);
+      await noSeriousA11yIssues(page, `${path} on a phone`);
+    }
+    await context.close();
+  });
 });
