@@ -188,6 +188,7 @@ describe('web: console and customer portal in headless Chromium', { skip: !haveC
     assert.ok(await page.locator('details.data-table tbody tr').count() >= 365);
     await page.getByRole('heading', { name: 'Registers' }).waitFor();
     // Communication history: the simulated history's days arrived, 96 quarter-hours each (some days may still be partial).
+    assert.ok(await page.getByRole('table', { name: 'Configuration: channels' }).locator('tbody td', { hasText: /^15 min$/ }).count() >= 1, 'the configuration lists the 15-minute channels');
     const comm = page.getByRole('table', { name: 'Communication, last 14 days' });
     await comm.waitFor();
     assert.ok(await comm.locator('tbody td', { hasText: /^96 of 96$/ }).count() >= 1, await comm.innerText());

@@ -102,6 +102,7 @@ export function MeterPage({ id }: { id: string }) {
               {channel && end && <IntervalChart meter={meter} channel={channel} period={period} end={end} />}
             </>
           )}
+          <Configuration channels={detail.data.channels} />
           <Registers id={meter.id} />
           <Events meter={meter} />
           {can(session, 'vee:read') && <CommHistory meter={meter} />}
@@ -377,6 +378,31 @@ function DeviceLog({ meter }: { meter: Meter }) {
           </table>
         </div>
       ))}
+    </>
+  );
+}
+
+/** What the meter is set up to send: its channels, their units and interval lengths. */
+function Configuration({ channels }: { channels: readonly Channel[] }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  return (
+    <>
+      <h2 id="config-title">{t('meter.config')}</h2>
+      <div className="table-wrap">
+        <table aria-labelledby="config-title">
+          <thead><tr><th scope="col">{t('meter.channel')}</th><th scope="col">{t('meter.unit')}</th><th scope="col">{t('meter.interval')}</th></tr></thead>
+          <tbody>
+            {channels.map((c) => (
+              <tr key={c.obis}>
+                <th scope="row">{t(`obis.${c.obis.replace(/[.:]/g, '_')}`, { defaultValue: c.name ?? c.obis })} <span className="muted">({c.obis})</span></th>
+                <td>{t(`units.${c.unit}`, { defaultValue: c.unit })}</td>
+                <td>{c.intervalS > 0 ? t('meter.minutes', { value: f.num(c.intervalS / 60) }) : t('meter.registerOnly')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </>
   );
 }
