@@ -144,10 +144,30 @@ test('live: a new event reaches /dr/live and the console\'s /live stream as `dr-
     }
   };
   const streams = [read('/dr/live'), read('/live')];
+  // billing may follow the fleet's live stream (meters:read) but not peak events (no dr:read).
+  const billingSaw = (async () => {
+    const res = await fetch(`http://127.0.0.1:${addr.port}/api/v1/live`, { headers: { ...billing, accept: 'text/event-stream' }, signal: ctl.signal });
+    assert.equal(res.status, 200);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buf = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return buf;
+        buf += value;
+      }
+    } catch {
+      return buf; // the abort below ends the stream
+    }
+  })();
   await new Promise((r) => setTimeout(r, 200));
   const e = (await app.inject({ method: 'POST', url: '/api/v1/dr/events', headers: operator, payload: { name: 'Live peak', kind: 'load-reduction', start: tomorrow(9), end: tomorrow(10), targets: { all: true } } })).json();
   const [dr, live] = (await Promise.all(streams)).map((s) => JSON.parse(s));
+  await new Promise((r) => setTimeout(r, 300));
   ctl.abort();
+  const seen = await billingSaw;
+  assert.match(seen, /event: snapshot/, 'the billing stream was open');
+  assert.doesNotMatch(seen, /event: dr-event/, 'a role without dr:read gets no peak events');
   assert.deepEqual([dr.change, dr.event.id, dr.event.status], ['created', e.id, 'scheduled']);
   assert.deepEqual([live.change, live.id, live.name], ['created', e.id, 'Live peak']);
 });

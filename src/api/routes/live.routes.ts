@@ -37,7 +37,7 @@ export const liveRoutes: FastifyPluginAsync<{ services: Services }> = async (app
     const { role } = principalOf(req);
     s.onClose(services.live.subscribe((c) => s.send('snapshot', liveDto(c, role))));
     // Peak events created, changed, cancelled or answered (src/services/dr) ride along as `dr-event`.
-    s.onClose(services.dr.subscribe((c) => s.send('dr-event', { change: c.change, id: c.event.id, name: c.event.name, status: c.event.status, start: epochToIso(c.event.start), end: epochToIso(c.event.end) })));
+    if (allows(role, 'dr:read')) s.onClose(services.dr.subscribe((c) => s.send('dr-event', { change: c.change, id: c.event.id, name: c.event.name, status: c.event.status, start: epochToIso(c.event.start), end: epochToIso(c.event.end) })));
   });
 
   app.get<{ Params: { id: string }; Querystring: { channel: string; from: string; to: string } }>('/meters/:id/series', {
