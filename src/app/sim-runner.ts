@@ -67,6 +67,9 @@ function writeState(file: string, s: SimState): void {
   renameSync(`${file}.tmp`, file);
 }
 
+/** Simulated DLMS meters a start serves: each holds a listening socket (and the open-files limit here is 20,000). */
+const DLMS_MAX_METERS = 10_000;
+
 const readingsOf = (o: SimOutput): number => o.series.reduce((n, s) => n + s.values.length, 0);
 
 /**
@@ -107,13 +110,18 @@ export function startSim(p: Platform, clock: SimClock, log: (msg: string) => voi
     return submit(sim.intervalsBetween(state!.cursor, target), target);
   };
 
-  // Over DLMS (the default), live data after the history comes from reading the meters over TCP.
+  // Over DLMS (the default), live data after the history comes from reading the meters over TCP:
+  // each simulated meter listens on its own socket, so a larger fleet hands its data over directly.
+  const overDlms = config.dlms && fleet.meters.length <= DLMS_MAX_METERS;
+  if (config.dlms && !overDlms) {
+    log(`dlms: ${fleet.meters.length.toLocaleString('en')} meters are more than the simulated DLMS meters serve (at most ${DLMS_MAX_METERS.toLocaleString('en')}, one listening socket each); live data goes straight into the pipeline, as with --no-dlms`);
+  }
   let dlms: DlmsLive | undefined;
   let dlmsFirmware: FirmwarePath | undefined;
   const fleetIds = new Set(fleet.meters.map((m) => m.id));
   const dlmsFirmwarePath = deferredFirmwarePath(
     () => (dlms === undefined || stopped ? undefined : (dlmsFirmware ??= dlms.firmwarePath())),
-    { reaches: (m) => config.dlms && m.protocol === 'dlms' && fleetIds.has(m.id) },
+    { reaches: (m) => overDlms && m.protocol === 'dlms' && fleetIds.has(m.id) },
   );
   const readOverDlms = async (): Promise<number> => {
     // Started before the first quarter-hour is due: the meters also serve firmware campaigns meanwhile.
@@ -129,7 +137,7 @@ export function startSim(p: Platform, clock: SimClock, log: (msg: string) => voi
     save();
     return r.intervals;
   };
-  const live = config.dlms ? readOverDlms : catchUp;
+  const live = overDlms ? readOverDlms : catchUp;
 
   const ready = (async () => {
     const t0 = Date.now();
@@ -143,7 +151,7 @@ export function startSim(p: Platform, clock: SimClock, log: (msg: string) => voi
     }
     let readings = 0;
     // Over DLMS, what happened while the platform was down is read from the meters' own profiles.
-    if (!fresh && config.dlms) return { readings, seconds: (Date.now() - t0) / 1000, fresh };
+    if (!fresh && overDlms) return { readings, seconds: (Date.now() - t0) / 1000, fresh };
     // Whole days before the cursor were stored by an earlier run: replay them for the registers only.
     for (let day = state!.start; day + DAY_S <= state!.cursor; day += DAY_S) sim.generateDay(day);
     for (let day = utcDayStart(state!.cursor); day + DAY_S <= utcDayStart(clock.now()) && !stopped; day += DAY_S) {
