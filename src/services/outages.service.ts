@@ -25,7 +25,7 @@ export interface Outage {
   readonly timeline: readonly { at: EpochSeconds; meter: string; event: 'power-down' | 'power-up' }[];
 }
 
-type OutagePorts = Pick<Store, 'listEvents' | 'listMeters'>;
+type OutagePorts = Pick<Store, 'listEvents' | 'getMeter'>;
 
 /**
  * Outages as the meters report them: power-down events of meters on one transformer within
@@ -78,8 +78,14 @@ interface Mutable {
 export class OutagesService {
   constructor(private readonly store: OutagePorts, private readonly now: Clock) {}
 
-  private async meterIndex(): Promise<Map<string, Meter>> {
-    return new Map((await allPages((page) => this.store.listMeters({}, page))).map((m) => [m.id, m]));
+  /** The meters that logged the events: a few, where listing the fleet would read 100,000. */
+  private async meterIndex(events: readonly MeterEvent[]): Promise<Map<string, Meter>> {
+    const out = new Map<string, Meter>();
+    for (const id of new Set(events.map((e) => e.meterId))) {
+      const m = await this.store.getMeter(id);
+      if (m) out.set(id, m);
+    }
+    return out;
   }
 
   private events(from: EpochSeconds, to: EpochSeconds): Promise<MeterEvent[]> {
@@ -91,7 +97,8 @@ export class OutagesService {
     const to = q.to ?? this.now() + 1;
     const from = q.from ?? to - DEFAULT_LOOKBACK_S;
     // A power-up may come after `to`; read a day beyond so restorations are seen.
-    const all = groupOutages(await this.events(from, Math.max(to, this.now() + 1) + 86_400), await this.meterIndex());
+    const events = await this.events(from, Math.max(to, this.now() + 1) + 86_400);
+    const all = groupOutages(events, await this.meterIndex(events));
     return all.filter((o) => o.start >= from && o.start < to && (q.status === undefined || (q.status === 'active') === o.active)).reverse();
   }
 
