@@ -13,13 +13,12 @@
 import { MeterstackError, isMeterstackError, type ErrorCode } from '../model/errors.ts';
 import type { FirmwareImageBytes, FirmwarePath, UpgradeProgress } from '../model/firmware.ts';
 import type { Meter } from '../model/meter.ts';
-import { DlmsClientConnection } from '../protocols/dlms/connection.ts';
 import type { AuthMechanism, SecurityPolicy } from '../protocols/dlms/association/types.ts';
 import type { KeyStore, ReplayGuard, SendCounters } from '../protocols/dlms/security/index.ts';
 import { openDlmsTcp, type DlmsTcpConnection } from '../protocols/dlms/transport-tcp.ts';
 import { transferImage, type ImageTransferOptions, type ImageTransferReport } from './dlms-image-transfer.ts';
 import type { MeterTarget } from './dlms-reader.ts';
-import { DlmsSession, type SessionTap } from './dlms-session.ts';
+import { DlmsSession, secureClient, type SessionTap } from './dlms-session.ts';
 import { MeterLocks } from './meter-locks.ts';
 
 export interface DlmsFirmwarePathOptions {
@@ -156,17 +155,7 @@ export class DlmsFirmwarePath implements FirmwarePath {
 
   async #associate(target: MeterTarget, opened: (tcp: DlmsTcpConnection) => void): Promise<DlmsSession> {
     const o = this.#o;
-    const ids = await o.keyStore.keysFor({ meterId: target.meterId });
-    const [ek, ak] = await Promise.all([o.keyStore.exportKey(ids.ek), o.keyStore.exportKey(ids.ak)]);
-    const client = new DlmsClientConnection({
-      clientSystemTitle: o.clientSystemTitle,
-      serverSystemTitle: Uint8Array.from(Buffer.from(ids.systemTitle, 'hex')),
-      mechanism: o.mechanism ?? 'hls-gmac',
-      securityPolicy: o.securityPolicy ?? 'authenticated-encrypted',
-      keys: { ek, ak },
-      sendCounters: o.sendCounters,
-      replayGuard: o.replayGuard,
-    });
+    const client = await secureClient(o, target.meterId);
     const tcp = await openDlmsTcp({
       host: target.host, port: target.port, clientWPort: o.clientWPort ?? 1, serverWPort: o.serverWPort ?? 1,
       connectTimeoutMs: o.connectTimeoutMs ?? 5000, ...(o.localAddress === undefined ? {} : { localAddress: o.localAddress }),

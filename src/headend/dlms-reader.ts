@@ -16,7 +16,6 @@
  */
 import type { EpochSeconds, IntervalSeries, MeterEvent, RegisterReading } from '../model/index.ts';
 import { obis, type Obis } from '../model/obis.ts';
-import { DlmsClientConnection } from '../protocols/dlms/connection.ts';
 import { dataOf } from '../protocols/dlms/apdu/index.ts';
 import { cosemDateTimeToUtc, decodeDateTimeOctets, type DlmsData } from '../protocols/dlms/axdr/index.ts';
 import { parseCaptureObjects, parseCapturePeriod, type CaptureObject } from '../protocols/dlms/cosem/profile-generic.ts';
@@ -26,7 +25,7 @@ import type { AuthMechanism, SecurityPolicy } from '../protocols/dlms/associatio
 import type { KeyStore, ReplayGuard, SendCounters } from '../protocols/dlms/security/index.ts';
 import { loadProfileToSeries, registerToReading, type ProfileIssue } from '../protocols/dlms/to-canonical.ts';
 import { openDlmsTcp, type DlmsTcpConnection } from '../protocols/dlms/transport-tcp.ts';
-import { attributeOf, DlmsSession, rangeAccess } from './dlms-session.ts';
+import { attributeOf, DlmsSession, rangeAccess, secureClient } from './dlms-session.ts';
 import { HeadendError, type ReadStage } from './errors.ts';
 
 export const LOAD_PROFILE: Obis = obis('1-0:99.1.0.255');
@@ -149,17 +148,7 @@ export class DlmsReader {
     let stage: ReadStage = 'keys';
     let tcp: DlmsTcpConnection | undefined;
     try {
-      const ids = await o.keyStore.keysFor({ meterId });
-      const [ek, ak] = await Promise.all([o.keyStore.exportKey(ids.ek), o.keyStore.exportKey(ids.ak)]);
-      const client = new DlmsClientConnection({
-        clientSystemTitle: o.clientSystemTitle,
-        serverSystemTitle: Uint8Array.from(Buffer.from(ids.systemTitle, 'hex')),
-        mechanism: o.mechanism ?? 'hls-gmac',
-        securityPolicy: o.securityPolicy ?? 'authenticated-encrypted',
-        keys: { ek, ak },
-        sendCounters: o.sendCounters,
-        replayGuard: o.replayGuard,
-      });
+      const client = await secureClient(o, meterId);
       stage = 'connect';
       tcp = await openDlmsTcp({
         host: target.host, port: target.port, clientWPort: o.clientWPort ?? 1, serverWPort: o.serverWPort ?? 1,

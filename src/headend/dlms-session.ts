@@ -11,7 +11,9 @@
  * - The caller opens and closes the TCP connection.
  */
 import { obis, obisToBytes, type Obis } from '../model/obis.ts';
-import type { DlmsClientConnection, ClientEvent, ClientRequest } from '../protocols/dlms/connection.ts';
+import { DlmsClientConnection, type ClientEvent, type ClientRequest } from '../protocols/dlms/connection.ts';
+import type { AuthMechanism, SecurityPolicy } from '../protocols/dlms/association/types.ts';
+import type { KeyStore, ReplayGuard, SendCounters } from '../protocols/dlms/security/index.ts';
 import {
   decodeApdu, type AccessSelection, type ActionResult, type Apdu, type AttributeDescriptor, type MethodDescriptor,
 } from '../protocols/dlms/apdu/index.ts';
@@ -20,6 +22,31 @@ import { DlmsError } from '../protocols/dlms/errors.ts';
 import type { DlmsTcpConnection } from '../protocols/dlms/transport-tcp.ts';
 
 /** The clock object: what profiles capture first and what a range selection restricts on. */
+/** What the head-end's secure associations share: its keys, title and counters (reader and firmware path alike). */
+export interface SecureClientOptions {
+  readonly keyStore: KeyStore;
+  readonly clientSystemTitle: Uint8Array;
+  readonly sendCounters: SendCounters;
+  readonly replayGuard: ReplayGuard;
+  readonly securityPolicy?: SecurityPolicy;
+  readonly mechanism?: AuthMechanism;
+}
+
+/** The client side of one association with the meter, with the meter's keys from the key store (HLS-GMAC, authenticated encryption by default). */
+export async function secureClient(o: SecureClientOptions, meterId: string): Promise<DlmsClientConnection> {
+  const ids = await o.keyStore.keysFor({ meterId });
+  const [ek, ak] = await Promise.all([o.keyStore.exportKey(ids.ek), o.keyStore.exportKey(ids.ak)]);
+  return new DlmsClientConnection({
+    clientSystemTitle: o.clientSystemTitle,
+    serverSystemTitle: Uint8Array.from(Buffer.from(ids.systemTitle, 'hex')),
+    mechanism: o.mechanism ?? 'hls-gmac',
+    securityPolicy: o.securityPolicy ?? 'authenticated-encrypted',
+    keys: { ek, ak },
+    sendCounters: o.sendCounters,
+    replayGuard: o.replayGuard,
+  });
+}
+
 export const CLOCK_OBIS: Obis = obis('0-0:1.0.0.255');
 
 /** Sees every APDU on the wire (tx: to the meter, rx: from it). */
