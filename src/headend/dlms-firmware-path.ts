@@ -13,21 +13,14 @@
 import { MeterstackError, isMeterstackError, type ErrorCode } from '../model/errors.ts';
 import type { FirmwareImageBytes, FirmwarePath, UpgradeProgress } from '../model/firmware.ts';
 import type { Meter } from '../model/meter.ts';
-import type { AuthMechanism, SecurityPolicy } from '../protocols/dlms/association/types.ts';
-import type { KeyStore, ReplayGuard, SendCounters } from '../protocols/dlms/security/index.ts';
 import { openDlmsTcp, type DlmsTcpConnection } from '../protocols/dlms/transport-tcp.ts';
 import { transferImage, type ImageTransferOptions, type ImageTransferReport } from './dlms-image-transfer.ts';
 import type { MeterTarget } from './dlms-reader.ts';
-import { DlmsSession, secureClient, type SessionTap } from './dlms-session.ts';
+import { DlmsSession, secureClient, type SecureClientOptions, type SessionTap } from './dlms-session.ts';
 import { MeterLocks } from './meter-locks.ts';
 
-export interface DlmsFirmwarePathOptions {
-  readonly keyStore: KeyStore;
-  /** The head-end's 8-octet system title. */
-  readonly clientSystemTitle: Uint8Array;
-  /** The reader's send counters and replay guard (the same objects). */
-  readonly sendCounters: SendCounters;
-  readonly replayGuard: ReplayGuard;
+/** The reader's security fields (the same key store, send counters and replay guard objects) and the path's own. */
+export interface DlmsFirmwarePathOptions extends SecureClientOptions {
   /** Where a meter listens; undefined: not reachable over DLMS. */
   readonly endpoint: (meterId: string) => MeterTarget | undefined;
   /** The reader's per-meter locks (default a lock set of its own). */
@@ -47,10 +40,6 @@ export interface DlmsFirmwarePathOptions {
   readonly rebootTries?: number;
   /** Poll interval and timeout, rounds, firmware OBIS of the transfer. */
   readonly transfer?: Omit<ImageTransferOptions, 'progress' | 'signal' | 'onBlock'>;
-  /** Default 'authenticated-encrypted'. */
-  readonly securityPolicy?: SecurityPolicy;
-  /** Default 'hls-gmac'. */
-  readonly mechanism?: AuthMechanism;
   readonly clientWPort?: number;
   readonly serverWPort?: number;
   readonly connectTimeoutMs?: number;

@@ -21,11 +21,9 @@ import { cosemDateTimeToUtc, decodeDateTimeOctets, type DlmsData } from '../prot
 import { parseCaptureObjects, parseCapturePeriod, type CaptureObject } from '../protocols/dlms/cosem/profile-generic.ts';
 import { parseScalerUnit, type ScalerUnit } from '../protocols/dlms/cosem/units.ts';
 import { DlmsError } from '../protocols/dlms/errors.ts';
-import type { AuthMechanism, SecurityPolicy } from '../protocols/dlms/association/types.ts';
-import type { KeyStore, ReplayGuard, SendCounters } from '../protocols/dlms/security/index.ts';
 import { loadProfileToSeries, registerToReading, type ProfileIssue } from '../protocols/dlms/to-canonical.ts';
 import { openDlmsTcp, type DlmsTcpConnection } from '../protocols/dlms/transport-tcp.ts';
-import { attributeOf, DlmsSession, rangeAccess, secureClient } from './dlms-session.ts';
+import { attributeOf, DlmsSession, rangeAccess, secureClient, type SecureClientOptions } from './dlms-session.ts';
 import { HeadendError, type ReadStage } from './errors.ts';
 
 export const LOAD_PROFILE: Obis = obis('1-0:99.1.0.255');
@@ -85,18 +83,8 @@ export interface MeterReadResult {
   readonly stats: ReadStats;
 }
 
-export interface DlmsReaderOptions {
-  readonly keyStore: KeyStore;
-  /** The head-end's 8-octet system title. */
-  readonly clientSystemTitle: Uint8Array;
-  /** The head-end's send counters (per key id); persist their export. */
-  readonly sendCounters: SendCounters;
-  /** Last accepted counter per meter system title; persist its export. */
-  readonly replayGuard: ReplayGuard;
-  /** Default 'authenticated-encrypted'. */
-  readonly securityPolicy?: SecurityPolicy;
-  /** Default 'hls-gmac'. */
-  readonly mechanism?: AuthMechanism;
+/** The security fields (keys, title, counters; persist the counters' and replay guard's exports) and the reading's own. */
+export interface DlmsReaderOptions extends SecureClientOptions {
   /** Default 1 (management client). */
   readonly clientWPort?: number;
   /** Default 1 (management logical device). */

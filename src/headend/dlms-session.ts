@@ -25,10 +25,15 @@ import type { DlmsTcpConnection } from '../protocols/dlms/transport-tcp.ts';
 /** What the head-end's secure associations share: its keys, title and counters (reader and firmware path alike). */
 export interface SecureClientOptions {
   readonly keyStore: KeyStore;
+  /** The head-end's 8-octet system title. */
   readonly clientSystemTitle: Uint8Array;
+  /** Per key id; shared by every association of the head-end. */
   readonly sendCounters: SendCounters;
+  /** Last accepted counter per meter system title. */
   readonly replayGuard: ReplayGuard;
+  /** Default 'authenticated-encrypted'. */
   readonly securityPolicy?: SecurityPolicy;
+  /** Default 'hls-gmac'. */
   readonly mechanism?: AuthMechanism;
 }
 

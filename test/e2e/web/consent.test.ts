@@ -4,34 +4,25 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { childEnv, killAll, SIM_READY, startServer, tempDir, type Server } from '../process.ts';
-import { haveChromium, launch, newPage, screenshot } from './browser.ts';
-import { demoUsers, login, noSeriousA11yIssues, type Demo } from './demo.ts';
-import { ensureBundle } from '../../../scripts/web-bundle.mjs';
+import type { Server } from '../process.ts';
+import { haveChromium, newPage, screenshot } from './browser.ts';
+import { login, noSeriousA11yIssues, startDemo, type Demo, type DemoPlatform } from './demo.ts';
 
 const STEP = { timeout: 60_000 };
 
 describe('web: consent and third-party data sharing in headless Chromium', { skip: !haveChromium() && !process.env.CI ? 'no /usr/bin/chromium (apt-get install chromium)' : false }, () => {
-  const data = tempDir('e2e-consent');
+  let demo: DemoPlatform | undefined;
   let server: Server;
   let browser: Browser;
   let users: Demo[];
 
   before(async () => {
-    await ensureBundle({ log: () => undefined });
-    [server, browser] = await Promise.all([
-      startServer(['--data', data.dir, '--meters', '30', '--history', '1', '--no-mqtt', '--no-coap', '--no-dlms'], childEnv()),
-      launch(),
-    ]);
-    await server.waitFor(SIM_READY, 90_000);
-    await server.waitFor(/consent: 3 demo third parties registered/, 30_000);
-    users = demoUsers(server.stdout);
+    demo = await startDemo('e2e-consent', ['--meters', '30', '--history', '1', '--no-mqtt', '--no-coap', '--no-dlms'], /consent: 3 demo third parties registered/);
+    ({ server, browser, users } = demo);
   });
 
   after(async () => {
-    await browser?.close();
-    await killAll();
-    data.remove();
+    await demo?.close();
   });
 
   it('customer: sees the demo consent, gives a consent, revokes it after confirming, and sees who read the data', STEP, async () => {
